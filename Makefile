@@ -1,0 +1,69 @@
+# Breast-milk immunity assistant: set-up, run and test with two commands.
+#   make run    set everything up, train if needed, start every server
+#   make test   set everything up, train if needed, run every check and test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+BIN        := $(VENV)/bin
+RASA       := $(BIN)/rasa
+PY         := $(BIN)/python
+SPACY_MODEL := build/spacy/en_breastmilk
+SPACY_SOURCES := $(wildcard spacy_pipeline/patterns/*) spacy_pipeline/build.py
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup venv node spacy-model model run test validate facts-check pytest \
+        test-core bench-nlu lock review-user clean
+
+help: ## Show this help
+	@echo "Usage: make <target>"
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+venv: ## Create .venv (Python 3.10) and install the lock file (skipped when unchanged)
+	@scripts/setup-venv.sh
+
+node: ## Install the web widget's npm packages from package-lock.json (skipped when unchanged)
+	@scripts/setup-node.sh
+
+$(SPACY_MODEL)/meta.json: $(SPACY_SOURCES) requirements/lock.txt | venv
+	$(PY) -m spacy_pipeline.build --output $(SPACY_MODEL)
+
+spacy-model: venv $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline from spacy_pipeline/
+
+setup: venv node spacy-model ## Everything `make run` and `make test` need, except the model
+
+model: setup ## Train a model if data, domain, config or the spaCy pipeline changed
+	@scripts/train-if-changed.sh
+
+run: model ## Set up, train if needed, and start every server (Ctrl-C stops all)
+	@scripts/run.sh
+
+validate: setup ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
+
+facts-check: venv ## Check the fact store and print a summary
+	$(PY) -m actions.fact_store.check
+
+pytest: model ## Unit, conversation, channel, browser and console tests
+	@scripts/run-pytest.sh
+
+test-core: model ## rasa test core on the test stories, failing on any prediction error
+	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core
+
+test: model validate facts-check pytest test-core ## All checks and tests
+	@echo "make test: all checks and tests passed"
+
+bench-nlu: model ## NLU benchmark on the held-out set, against a BM25 baseline
+	$(PY) -m bench.nlu_benchmark
+
+lock: ## Regenerate requirements/lock.txt from requirements/requirements.in
+	$(BIN)/uv pip compile requirements/requirements.in --python-version 3.10 \
+	  --python-platform x86_64-unknown-linux-gnu --upgrade -o requirements/lock.txt
+
+clean: ## Remove trained models, build output and test artifacts (keeps .venv and var/)
+	rm -rf models build results test-artifacts .rasa

@@ -1,0 +1,8 @@
+"""Custom Rasa NLU components of the assistant.
+
+- `spacy_model.SpacyNLP`: Rasa's spaCy loader, fingerprinted by the pipeline's content so that
+  a change to the project-built spaCy pipeline leads to retraining.
+- `safety_net.SafetyNet`: the deterministic back-up for the classifier. spaCy `Matcher` rules
+  find urgent warning signs in a baby and bereavement in any message, and override the intent
+  (to `urgent_sign` / `bereavement`) whatever the classifier's confidence.
+"""

@@ -1,0 +1,1 @@
+"""Test support: starting the real servers, and the REQUIRE_* skip policy."""
