@@ -67,3 +67,7 @@ lock: ## Regenerate requirements/lock.txt from requirements/requirements.in
 
 clean: ## Remove trained models, build output and test artifacts (keeps .venv and var/)
 	rm -rf models build results test-artifacts .rasa
+
+review-user: venv ## Create a review-console account: make review-user EMAIL=you@example.org
+	@test -n "$(EMAIL)" || { echo "usage: make review-user EMAIL=you@example.org (asks for the password)" >&2; exit 1; }
+	$(PY) -m console create-user "$(EMAIL)"

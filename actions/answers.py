@@ -115,8 +115,11 @@ class ActionAnswerFact(Action):
         )
 
 
-class _FollowUp(Action):
-    """A follow-up on the last fact answered; without one, it offers the topic menu."""
+class _FollowUp:
+    """A follow-up on the last fact answered; without one, it offers the topic menu.
+
+    A mixin, not an Action subclass: rasa-sdk registers every Action subclass it finds.
+    """
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -134,7 +137,7 @@ class _FollowUp(Action):
         raise NotImplementedError
 
 
-class ActionMoreDetail(_FollowUp):
+class ActionMoreDetail(_FollowUp, Action):
     def name(self) -> Text:
         return "action_more_detail"
 
@@ -142,7 +145,7 @@ class ActionMoreDetail(_FollowUp):
         return show_fact(dispatcher, fact, audience, text=rendering.more_detail(fact, audience))
 
 
-class ActionShowSources(_FollowUp):
+class ActionShowSources(_FollowUp, Action):
     def name(self) -> Text:
         return "action_show_sources"
 
@@ -150,7 +153,7 @@ class ActionShowSources(_FollowUp):
         return show_fact(dispatcher, fact, audience, text=rendering.sources(fact), ask_feedback=False)
 
 
-class ActionSimplify(_FollowUp):
+class ActionSimplify(_FollowUp, Action):
     def name(self) -> Text:
         return "action_simplify"
 

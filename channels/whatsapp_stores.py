@@ -18,6 +18,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from contextlib import closing
 from typing import Any, Callable, Optional, Tuple
 
 logger = logging.getLogger(__name__)
@@ -148,35 +149,31 @@ class OptOutStore:
         self._lock = threading.Lock()
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS optout ("
-                " number TEXT PRIMARY KEY,"
-                " opted_out_at REAL NOT NULL)"
-            )
+        self._execute(
+            "CREATE TABLE IF NOT EXISTS optout ("
+            " number TEXT PRIMARY KEY,"
+            " opted_out_at REAL NOT NULL)"
+        )
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=5.0)
+    def _execute(self, sql: str, params: Tuple[Any, ...] = ()) -> Optional[Tuple[Any, ...]]:
+        """Run one statement in its own short-lived connection (committed, then closed)."""
+        with self._lock, closing(sqlite3.connect(self.path, timeout=5.0)) as conn:
+            with conn:  # commits, or rolls back on error
+                return conn.execute(sql, params).fetchone()
 
     def opt_out(self, number: str) -> None:
-        with self._lock, self._connect() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO optout (number, opted_out_at) VALUES (?, ?)",
-                (number, time.time()),
-            )
+        self._execute(
+            "INSERT OR REPLACE INTO optout (number, opted_out_at) VALUES (?, ?)",
+            (number, time.time()),
+        )
         logger.info("WhatsApp opt-out recorded for %s", mask_number(number))
 
     def opt_in(self, number: str) -> None:
-        with self._lock, self._connect() as conn:
-            conn.execute("DELETE FROM optout WHERE number = ?", (number,))
+        self._execute("DELETE FROM optout WHERE number = ?", (number,))
         logger.info("WhatsApp opt-in (START) recorded for %s", mask_number(number))
 
     def is_opted_out(self, number: str) -> bool:
-        with self._lock, self._connect() as conn:
-            row = conn.execute(
-                "SELECT 1 FROM optout WHERE number = ?", (number,)
-            ).fetchone()
-        return row is not None
+        return self._execute("SELECT 1 FROM optout WHERE number = ?", (number,)) is not None
 
 
 def mask_number(number: Optional[str]) -> str:

@@ -155,7 +155,14 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.query_string(page=1, per_page=25, threshold=Filters().threshold))
+        """True when any filter (not just paging or an unused threshold) is set."""
+        return any(
+            getattr(self, name)
+            for name in (
+                "date_from", "date_to", "channel", "audience", "topic", "fact", "intent", "low_conf",
+                "fallback", "urgent", "handoff", "negative", "reviewed", "tag", "q",
+            )
+        )
 
 
 @dataclass

@@ -290,6 +290,7 @@ def create_app(config: WebConfig, assets: Optional[Dict[str, Asset]] = None) -> 
     _app_counter += 1
     app = Sanic(f"parents_web_{_app_counter}", configure_logging=False)
     app.config.ACCESS_LOG = config.access_log
+    app.config.REQUEST_MAX_SIZE = 64 * 1024  # GET-only server: no request needs a body
     app.ctx.web_config = config
     assets = assets if assets is not None else load_assets(config)
     base_headers = security_headers(config)

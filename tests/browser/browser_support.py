@@ -296,6 +296,19 @@ class Chat:
             f"status: {self.status.text_content()!r}"
         )
 
+    def wait_until_settled(self, quiet: float = 1.5, timeout: float = 30.0) -> List[dict]:
+        """Waits until no message has arrived for `quiet` seconds (a reply is several messages)."""
+        deadline = time.monotonic() + timeout
+        last, since = self.messages(), time.monotonic()
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(250)
+            now = self.messages()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return now
+        raise AssertionError(f"the transcript kept changing for {timeout:.0f} s")
+
     def wait_for_bot_text(self, expected: str, timeout: float = 30.0) -> None:
         wanted = normalise(expected)
         self.wait_until(lambda: any(wanted in t for t in self.bot_texts()), timeout, f"bot text {wanted!r}")

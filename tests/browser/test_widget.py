@@ -54,6 +54,7 @@ def open_and_greet(open_page, site, **size):
     chat.open()
     for paragraph in greeting_paragraphs():
         chat.wait_for_bot_text(paragraph, timeout=TIMEOUT)
+    chat.wait_until_settled()  # the greeting is more than one message
     return page, net, chat
 
 
@@ -90,7 +91,7 @@ def test_greeting_answer_button_and_reload(open_page, site, artifacts_dir):
     chat.wait_for_bot_text(related["parent_answer"], timeout=TIMEOUT)
 
     # Reload: the conversation and the session are still there, and the bot still answers.
-    before, session = chat.messages(), chat.session_id()
+    before, session = chat.wait_until_settled(), chat.session_id()
     page.reload()
     chat = Chat(page)
     chat.input.wait_for(state="visible")

@@ -111,7 +111,7 @@ def test_reload_keeps_the_conversation_and_the_session(stub_assistant, site, ope
     page, net, chat = open_chat(open_page, site)
     chat.send("what is colostrum?")
     chat.wait_for_bot_text("Stub answer")
-    before, sid = chat.messages(), chat.session_id()
+    before, sid = chat.wait_until_settled(), chat.session_id()
     page.reload()
     chat = Chat(page)
     chat.input.wait_for(state="visible")  # it was open, so it opens again

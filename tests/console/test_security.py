@@ -238,3 +238,25 @@ def test_tracker_store_is_opened_read_only(console_project):
             assert connection.execute(sa.text("select count(*) from events")).scalar() > 0
     finally:
         db.dispose()
+
+
+def test_accounts_are_made_on_the_command_line(fresh_project):
+    from tests.console.conftest import run_cli
+
+    env = fresh_project.env
+    created = run_cli(env, "create-user", "New.Trainer@Example.org", "--password-stdin", stdin="a-long-password\n")
+    assert created.returncode == 0 and "new.trainer@example.org" in created.stdout
+    again = run_cli(env, "create-user", "new.trainer@example.org", "--password-stdin", stdin="another-password\n")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    short = run_cli(env, "create-user", "x@example.org", "--password-stdin", stdin="short\n")
+    assert short.returncode == 1 and "at least 10" in short.stderr
+    with sqlite3.connect(fresh_project.tracker_db) as connection:
+        stored = connection.execute("select password_hash from review_users where email='new.trainer@example.org'")
+        assert stored.fetchone()[0].startswith("$argon2id$")
+    changed = run_cli(env, "set-password", "new.trainer@example.org", "--password-stdin", stdin="changed-password\n")
+    assert changed.returncode == 0
+    server = start_console(fresh_project, "console-cli")
+    try:
+        Client(server.url, "new.trainer@example.org", "changed-password")
+    finally:
+        server.stop()

@@ -122,3 +122,25 @@ def test_exports_follow_the_filters(client):
     # spreadsheet formula injection is defused
     turns = list(csv.DictReader(io.StringIO(client.get("/api/export.csv?level=turns&q=choose_fact").text)))
     assert turns and all(not r["text"].startswith(("=", "+", "-", "@")) for r in turns)
+
+
+def test_console_starts_before_rasa_ever_wrote_a_conversation(tmp_path):
+    from tests.console.conftest import start_console
+
+    (tmp_path / "endpoints.yml").write_text("tracker_store:\n  type: SQL\n  db: var/trackers.db\n")
+    env = {
+        "CONSOLE_PROJECT_ROOT": str(tmp_path),
+        "CONSOLE_FACTS_DIR": str(tmp_path / "facts"),
+        "CONSOLE_DOMAIN": str(tmp_path / "domain.yml"),
+    }
+    (tmp_path / "var").mkdir()
+    server = start_console(type("P", (), {"env": env}), "console-empty")
+    try:
+        client = Client(server.url)
+        page = client.get("/conversations").text
+        assert 'id="total">0<' in page and "no <code>events</code> table" in page
+        assert client.api("/api/dashboard")["totals"]["conversations"] == 0
+        assert client.get("/dashboard").status_code == 200
+        assert client.get("/conversations/anything").status_code == 404
+    finally:
+        server.stop()

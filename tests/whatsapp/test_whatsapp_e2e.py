@@ -247,9 +247,10 @@ def test_a_long_answer_arrives_split_in_order(wa, facts):
     assert [MARKER.match(p).group(1) for p in answer["parts"]] == [
         str(i) for i in range(1, len(answer["parts"]) + 1)
     ]
-    # every part but the last ends at a sentence or line end, never mid-word
+    # every part but the last ends at a sentence end or a whole line (a reference ending in
+    # its link), never mid-sentence
     for part in answer["parts"][:-1]:
-        assert re.search(r"[.!?:)\]\w/]$", part), part[-40:]
+        assert re.search(r"([.!?:]|https?://\S+)$", part), part[-60:]
     received = [m["received_at"] for m in api_messages]
     assert received == sorted(received)
 

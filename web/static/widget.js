@@ -407,6 +407,7 @@
   }
 
   function renderAll() {
+    replyStart = null;
     while (log.firstChild) log.removeChild(log.firstChild);
     state.transcript.forEach(function (entry) {
       log.appendChild(renderEntry(entry));
@@ -418,13 +419,28 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   }
 
+  // A long reply should be read from its start: keep the first message of the bot's reply
+  // in view instead of jumping to the last button.
+  var replyStart = null;
+  function scrollForReply(node) {
+    if (!replyStart) replyStart = node;
+    var top = replyStart.offsetTop - log.offsetTop - 8;
+    log.scrollTop = Math.max(0, Math.min(top, log.scrollHeight - log.clientHeight));
+  }
+
   function append(entry) {
     entry.id = entry.id || newEntryId();
     entry.at = entry.at || Date.now();
     state.transcript.push(entry);
     saveTranscript();
-    log.appendChild(renderEntry(entry));
-    scrollToEnd();
+    var node = renderEntry(entry);
+    log.appendChild(node);
+    if (entry.from === 'bot') {
+      scrollForReply(node);
+    } else {
+      replyStart = null;
+      scrollToEnd();
+    }
     return entry;
   }
 
