@@ -36,16 +36,21 @@ class ActionGreet(Action):
 
 
 def suggested_topics(tracker: Tracker) -> List[str]:
-    """The likeliest topics from the classifier's ranking for the current message."""
+    """The likeliest topics: those of the milk components named, then the classifier's ranking."""
+    named = set(tracker_view.entity_values(tracker, "milk_component"))
+    topics = [t.id for t in STORE.topics.values() if named & set(t.entities)][:MAX_SUGGESTIONS]
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    topics = []
     for item in ranking:
-        name = item.get("name") or ""
-        topic = name[len(TOPIC_INTENT_PREFIX):] if name.startswith(TOPIC_INTENT_PREFIX) else None
-        if topic in STORE.topics and (item.get("confidence") or 0) >= MIN_SUGGESTION_CONFIDENCE:
-            topics.append(topic)
         if len(topics) == MAX_SUGGESTIONS:
             break
+        name = item.get("name") or ""
+        topic = name[len(TOPIC_INTENT_PREFIX):] if name.startswith(TOPIC_INTENT_PREFIX) else None
+        if (
+            topic in STORE.topics
+            and topic not in topics
+            and (item.get("confidence") or 0) >= MIN_SUGGESTION_CONFIDENCE
+        ):
+            topics.append(topic)
     return topics
 
 

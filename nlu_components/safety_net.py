@@ -45,12 +45,18 @@ URGENT_ENTITY = "urgent_sign"
 GAP = "~"
 MAX_GAP_TOKENS = 5
 GENERAL_QUESTION_WINDOW = 8
-MOTHER_SELF_WINDOW = 6
+MOTHER_SELF_WINDOW = 10
 
 _AGE = re.compile(
     r"\b(\d{1,2})\s*-?\s*(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths)\b"
 )
-_TEMPERATURE_WORD = re.compile(r"\b(temp|temps|temperature|thermometer|reading|fever|degrees|under|below)\b")
+_BABY_WORDS = frozenset(
+    "he she him her his hes shes baby babys lo son daughter newborn infant bub twins preemie".split()
+)
+_TEMPERATURE_WORD = re.compile(
+    r"\b(temp|temps|temperature|thermometer|reading|readings|fever|degrees|under|below|"
+    r"axillary|armpit|rectal|oral|tympanic|ear|forehead)\b"
+)
 _NOT_A_TEMPERATURE_AFTER = frozenset(
     "week weeks wk wks day days month months mo year years times hours hrs minutes mins ml oz kg lb lbs g %".split()
 )
@@ -203,9 +209,13 @@ class SafetyMatcher:
         mother_spans = [doc[s:e] for _, s, e in self._mother(doc)]
 
         def about_mother(span: Span) -> bool:
-            """A mother word shortly before the fever ("I have a temperature of 38.5")."""
+            """A mother word shortly before the fever with no baby in between:
+            "I have mastitis and a temperature of 38.5" is the mother's, "I think she has a
+            temperature" is the baby's."""
             return any(
-                m.start <= span.start and span.start - m.end < MOTHER_SELF_WINDOW
+                m.start <= span.start
+                and span.start - m.end < MOTHER_SELF_WINDOW
+                and not any(t.lower_ in _BABY_WORDS for t in doc[m.end:span.start])
                 for m in mother_spans
             )
 

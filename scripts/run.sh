@@ -80,11 +80,13 @@ wait_healthy() {
 }
 
 WAIT_URLS=()
+# Origins allowed to call Rasa from a browser: our web page, or CORS_ORIGINS (space-separated).
+read -r -a CORS <<<"${CORS_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 start "action-server" ACTIONS_PORT "http://127.0.0.1:$ACTIONS_PORT/health" \
   "$BIN/rasa" run actions --port "$ACTIONS_PORT"
 start "rasa-server" RASA_PORT "http://127.0.0.1:$RASA_PORT/webhooks/rest/" \
   "$BIN/rasa" run --model models/assistant.tar.gz --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml --cors "${CORS_ORIGINS:-http://localhost:$WEB_PORT}"
+  --endpoints endpoints.yml --credentials credentials.yml --cors "${CORS[@]}"
 if [ -f web/server.py ]; then
   start "web-page" WEB_PORT "http://127.0.0.1:$WEB_PORT/healthz" \
     "$BIN/python" -m web.server --port "$WEB_PORT" --rasa-url "${RASA_PUBLIC_URL:-http://localhost:$RASA_PORT}"

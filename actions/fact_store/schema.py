@@ -26,6 +26,7 @@ class Topic(_Strict):
     id: str = Field(..., regex=r"^[a-z][a-z0-9_]+$")
     title: str = Field(..., min_length=3)
     covers: str = Field(..., min_length=3)
+    entities: List[str] = Field(default_factory=list)
 
 
 class Source(_Strict):

@@ -27,15 +27,7 @@ from tests.support.requirements import missing_browser  # noqa: E402
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 LOG_DIR = ARTIFACTS_DIR / "logs"
 PYTHON = str(REPO_ROOT / ".venv" / "bin" / "python") if (REPO_ROOT / ".venv" / "bin" / "python").exists() else sys.executable
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402,F401
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 # The lost-connection message the widget must show (web/static/widget.js, STRINGS.lost).

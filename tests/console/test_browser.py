@@ -15,15 +15,7 @@ import yaml
 from tests.console.conftest import ARTIFACTS, EMAIL, PASSWORD
 from tests.support.requirements import missing_browser
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.support.browser import CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

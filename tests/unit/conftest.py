@@ -1,11 +1,24 @@
 """Tracker fixtures for unit tests of the custom actions (no server needed)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import spacy
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+
+PIPELINE = Path(__file__).resolve().parents[2] / "build" / "spacy" / "en_breastmilk"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The project-built spaCy pipeline."""
+    if not (PIPELINE / "meta.json").is_file():
+        pytest.fail(f"{PIPELINE} is missing: run `make spacy-model` (make test does it first)")
+    return spacy.load(PIPELINE)
 
 
 def make_tracker(

@@ -81,6 +81,20 @@ def test_clarify_offers_the_likeliest_topics(tracker_for, dispatcher):
     assert "fact_id" not in slots_set(events)
 
 
+def test_clarify_offers_the_topic_of_a_named_milk_component_first(tracker_for, dispatcher):
+    tracker = tracker_for(
+        "nlu_fallback",
+        entities=[{"entity": "milk_component", "value": "colostrum"}],
+        ranking=ranking(("nlu_fallback", 0.3), ("ask_formula_vs_breastmilk", 0.17), ("ask_colostrum", 0.13)),
+    )
+    ActionClarify().run(dispatcher, tracker, {})
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads[:2] == [
+        '/choose_topic{"topic_choice":"colostrum"}',
+        '/choose_topic{"topic_choice":"formula_vs_breastmilk"}',
+    ]
+
+
 def test_clarify_twice_in_a_row_states_the_scope_with_the_menu(tracker_for, dispatcher):
     events = [
         {"event": "user", "text": "blah"},

@@ -2,21 +2,12 @@
 from pathlib import Path
 
 import pytest
-import spacy
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.safety_net import SafetyMatcher, apply_finding
 
 ROOT = Path(__file__).resolve().parents[2]
-PIPELINE = ROOT / "build" / "spacy" / "en_breastmilk"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    if not (PIPELINE / "meta.json").is_file():
-        pytest.fail(f"{PIPELINE} is missing: run `make spacy-model` (make test does it first)")
-    return spacy.load(PIPELINE)
 
 
 @pytest.fixture(scope="module")

@@ -3,19 +3,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-import spacy
 
 from nlu_components.spacy_model import SpacyNLP, pipeline_fingerprint
 
-ROOT = Path(__file__).resolve().parents[2]
-PIPELINE = ROOT / "build" / "spacy" / "en_breastmilk"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    if not (PIPELINE / "meta.json").is_file():
-        pytest.fail(f"{PIPELINE} is missing: run `make spacy-model` (make test does it first)")
-    return spacy.load(PIPELINE)
+from tests.unit.conftest import PIPELINE
 
 
 def test_lookup_lemmas(nlp):
