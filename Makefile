@@ -17,7 +17,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup venv node spacy-model model run test validate facts-check pytest \
-        test-core bench-nlu lock review-user clean
+        test-core bench-nlu bench-sealed lock review-user clean
 
 help: ## Show this help
 	@echo "Usage: make <target>"
@@ -60,6 +60,9 @@ test: model validate facts-check pytest test-core ## All checks and tests
 
 bench-nlu: model ## NLU benchmark on the held-out set, against a BM25 baseline
 	$(PY) -m bench.nlu_benchmark
+
+bench-sealed: model ## Urgent recall / false-urgent rate on the sealed urgent-vs-benign set
+	$(PY) -m bench.nlu_benchmark --set bench/data/sealed_urgent.yml
 
 lock: ## Regenerate requirements/lock.txt from requirements/requirements.in
 	$(BIN)/uv pip compile requirements/requirements.in --python-version 3.10 \

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Trains only when Rasa's fingerprint says data, domain, config or the spaCy pipeline
-# changed (`rasa train --dry-run`), or when no model exists yet.
+# Trains only when something the model depends on changed (scripts/training_fingerprint.py:
+# config, domain, data, custom NLU components, spaCy pipeline sources, locked dependencies),
+# or when no model exists yet. The fingerprint of the trained inputs is kept next to the model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=models/assistant.tar.gz
-if [ -f "$MODEL" ] && .venv/bin/rasa train --dry-run --fixed-model-name assistant >/dev/null 2>&1; then
-  echo "Model is up to date: $MODEL"
+STAMP=models/assistant.fingerprint
+current=$(.venv/bin/python scripts/training_fingerprint.py)
+if [ -f "$MODEL" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$current" ]; then
+  echo "Model is up to date: $MODEL (fingerprint ${current:0:12})"
   exit 0
 fi
-echo "Training the model (data, domain, config or spaCy pipeline changed)..."
+echo "Training the model (data, domain, config, NLU components or spaCy pipeline changed)..."
 start=$(date +%s)
+rm -f "$STAMP"
 .venv/bin/rasa train --fixed-model-name assistant --out models
+echo "$current" > "$STAMP"
 echo "Trained $MODEL in $(( $(date +%s) - start )) s"

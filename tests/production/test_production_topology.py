@@ -74,20 +74,32 @@ def test_postgresql_tracker_store_keeps_conversations(endpoints):
 
 
 def test_redis_lock_store_serialises_two_replicas(endpoints):
-    from rasa.core.lock_store import LockError, LockStore, RedisLockStore
+    """Two replicas handling the same conversation: the second waits until the first is done."""
+    from rasa.core.lock_store import LockStore, RedisLockStore
 
     replica_a = LockStore.create(endpoints.lock_store)
     replica_b = LockStore.create(endpoints.lock_store)
     assert isinstance(replica_a, RedisLockStore)
     conversation = f"prod-{uuid.uuid4().hex[:10]}"
+    timeline = []
+
+    async def handle(replica, name, started, work_seconds):
+        async with replica.lock(conversation, lock_lifetime=30, wait_time_in_seconds=0.05):
+            started.set()
+            timeline.append(f"{name} start")
+            await asyncio.sleep(work_seconds)
+            timeline.append(f"{name} end")
 
     async def scenario():
-        async with replica_a.lock(conversation, lock_lifetime=10):
-            with pytest.raises(LockError):
-                async with replica_b.lock(conversation, wait_time_in_seconds=0.1, lock_lifetime=10):
-                    pass  # pragma: no cover - must not be reached
-        async with replica_b.lock(conversation, lock_lifetime=10):
-            return True
+        a_started, b_started = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(handle(replica_a, "a", a_started, 0.5))
+        await a_started.wait()
+        second = asyncio.create_task(handle(replica_b, "b", b_started, 0))
+        await asyncio.sleep(0.2)
+        assert not b_started.is_set(), "replica b got the lock while replica a held it"
+        await asyncio.gather(first, second)
 
-    # Rasa's lock(): a second replica waits; with only a short wait it gives up (LockError).
-    assert asyncio.run(scenario())
+    # Rasa's lock() polls until every earlier ticket is done; a timeout keeps a bug from hanging CI.
+    asyncio.run(asyncio.wait_for(scenario(), timeout=20))
+    assert timeline == ["a start", "a end", "b start", "b end"]
+    assert replica_a.get_lock(conversation) is None or not replica_a.get_lock(conversation).tickets

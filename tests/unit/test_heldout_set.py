@@ -1,7 +1,19 @@
-"""The held-out evaluation set stays out of training, and is labelled with known labels."""
+"""The evaluation sets stay out of training, and are labelled with known labels."""
 import re
 
-from bench.nlu_benchmark import OUT_OF_SCOPE, URGENT, load_heldout, training_examples
+import pytest
+
+from bench.nlu_benchmark import (
+    BENIGN,
+    HELDOUT,
+    OUT_OF_SCOPE,
+    ROOT,
+    URGENT,
+    load_heldout,
+    training_examples,
+)
+
+SEALED = ROOT / "bench" / "data" / "sealed_urgent.yml"
 
 
 def normalise(text: str) -> str:
@@ -16,7 +28,14 @@ def test_heldout_set_is_large_enough_and_labelled(store):
     assert set(store.topics) <= labels
 
 
-def test_no_heldout_message_is_in_the_training_data():
+def test_sealed_set_balances_urgent_and_benign_messages():
+    labels = [m.label for m in load_heldout(SEALED)]
+    assert set(labels) == {URGENT, BENIGN}
+    assert labels.count(URGENT) >= 50 and labels.count(BENIGN) >= 50
+
+
+@pytest.mark.parametrize("path", [HELDOUT, SEALED], ids=lambda p: p.name)
+def test_no_evaluation_message_is_in_the_training_data(path):
     training = {normalise(text) for text, _ in training_examples()}
-    leaked = [m.text for m in load_heldout() if normalise(m.text) in training]
+    leaked = [m.text for m in load_heldout(path) if normalise(m.text) in training]
     assert leaked == []
