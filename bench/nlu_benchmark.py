@@ -85,7 +85,8 @@ def metrics(gold: Sequence[str], predicted: Sequence[str], topics: Sequence[str]
         "topic_accuracy": _ratio(sum(g == p for g, p in topic_pairs), len(topic_pairs)),
         "urgent_recall": _ratio(sum(p == URGENT for p in urgent), len(urgent)),
         "false_urgent_rate": _ratio(sum(p == URGENT for p in benign), len(benign)),
-        "out_of_scope_precision": _ratio(sum(g == OUT_OF_SCOPE for g in called_oos), len(called_oos)),
+        "out_of_scope_precision": _ratio(sum(g == OUT_OF_SCOPE for g in called_oos), len(called_oos))
+        if true_oos else float("nan"),  # a set without out-of-scope labels cannot measure it
         "out_of_scope_recall": _ratio(sum(p == OUT_OF_SCOPE for p in true_oos), len(true_oos)),
     }
 

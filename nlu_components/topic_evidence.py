@@ -36,6 +36,11 @@ _STOPWORDS = frozenset(
     if in into is it its im i'm just like me my of on or our should so that the their them then
     there these they this to was we what when where which who why will with would you your""".split()
 )
+# Vague words name no topic, so they are no evidence for one ("the thing with the stuff").
+_VAGUE = frozenset(
+    """hmm hmmm umm erm thing things stuff something anything everything bit lot kind sort
+    question questions ask asking know tell want need help please okay yeah""".split()
+)
 
 
 def message_words(message: Message) -> Set[str]:
@@ -44,7 +49,7 @@ def message_words(message: Message) -> Set[str]:
     for token in message.get(TOKENS_NAMES[TEXT]) or []:
         lemma = (token.lemma or token.text or "").lower()
         words.update(_WORD.findall(lemma))
-    return {w for w in words if w not in _STOPWORDS and len(w) > 2}
+    return {w for w in words if w not in _STOPWORDS and w not in _VAGUE and len(w) > 2}
 
 
 def topic_vocabularies(

@@ -65,3 +65,12 @@ def test_weak_unsupported_guess_becomes_fallback_and_keeps_the_ranking():
 def test_supported_or_confident_or_other_intents_are_left_alone(text, intent, confidence, entities):
     message = guard().process([parsed(text, intent, confidence, entities)])[0]
     assert message.get(INTENT)["name"] == intent
+
+
+def test_vague_words_are_no_evidence_even_when_a_topic_example_uses_them():
+    examples = EXAMPLES + [example("is the thick yellow stuff a thing to worry about", "ask_colostrum")]
+    vocabularies = topic_vocabularies(examples, generic_share=0.5)
+    assert not {"stuff", "thing"} & set(vocabularies["ask_colostrum"])
+    guard_ = TopicEvidenceGuard({"min_confidence": 0.5, "generic_share": 0.5}, None, None, vocabularies)
+    message = guard_.process([parsed("hmm the thing with the stuff", "ask_colostrum", 0.41)])[0]
+    assert message.get(INTENT)["name"] == "nlu_fallback"
