@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from pathlib import Path
 from typing import Any, Callable, Dict, Optional, TypeVar
 
 import sqlalchemy as sa
@@ -152,11 +153,18 @@ def _engine_kwargs(url: URL, settings: Settings, read_only: bool) -> Dict[str, A
     return {}
 
 
+def _make_sqlite_folder(url: URL) -> None:
+    """A fresh clone has no var/ yet (Rasa creates it on its first start): create it for SQLite."""
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 class Database:
     """Both engines plus helpers; one instance per application."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        _make_sqlite_folder(settings.review_url)
         self.review: Engine = sa.create_engine(
             settings.review_url, future=True, **_engine_kwargs(settings.review_url, settings, False)
         )

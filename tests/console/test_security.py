@@ -1,6 +1,7 @@
 """Nothing is visible without a session; CSRF, cookies, rate limiting, injection, read-only."""
 
 import re
+import shutil
 import sqlite3
 
 import pytest
@@ -260,3 +261,13 @@ def test_accounts_are_made_on_the_command_line(fresh_project):
         Client(server.url, "new.trainer@example.org", "changed-password")
     finally:
         server.stop()
+
+
+def test_an_account_can_be_made_before_rasa_ever_started(fresh_project):
+    """On a fresh clone var/ does not exist yet: `make review-user` must still work."""
+    from tests.console.conftest import run_cli
+
+    shutil.rmtree(fresh_project.tracker_db.parent)
+    created = run_cli(fresh_project.env, "create-user", "first@example.org", "--password-stdin", stdin="a-long-password\n")
+    assert created.returncode == 0, created.stderr[-2000:]
+    assert fresh_project.tracker_db.parent.is_dir()
