@@ -17,7 +17,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup venv node spacy-model model run test validate facts-check pytest \
-        test-core bench-nlu bench-sealed lock review-user clean
+        test-core bench-nlu bench-dev bench-sealed lock review-user clean
 
 help: ## Show this help
 	@echo "Usage: make <target>"
@@ -61,8 +61,13 @@ test: model validate facts-check pytest test-core ## All checks and tests
 bench-nlu: model ## NLU benchmark on the held-out set, against a BM25 baseline
 	$(PY) -m bench.nlu_benchmark
 
-bench-sealed: model ## Urgent recall / false-urgent rate on the sealed urgent-vs-benign set
-	$(PY) -m bench.nlu_benchmark --set bench/data/sealed_urgent.yml
+bench-dev: model ## Safety-net development sets (urgent vs hard benign; tuned on)
+	for set in urgent_dev sealed_urgent sealed_urgent_2 sealed_urgent_3; do \
+	  $(PY) -m bench.nlu_benchmark --set bench/data/$$set.yml --errors || exit 1; done
+
+bench-sealed: model ## The sets still sealed (never read while tuning): see docs/benchmarks.md
+	$(PY) -m bench.nlu_benchmark --set bench/data/sealed_topics_2.yml
+	$(PY) -m bench.nlu_benchmark --set bench/data/sealed_urgent_4.yml
 
 lock: ## Regenerate requirements/lock.txt from requirements/requirements.in
 	$(BIN)/uv pip compile requirements/requirements.in --python-version 3.10 \

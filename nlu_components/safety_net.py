@@ -48,8 +48,17 @@ GENERAL_QUESTION_WINDOW = 8
 MOTHER_SELF_WINDOW = 10
 
 _AGE = re.compile(
-    r"\b(\d{1,2})\s*-?\s*(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths)\b"
+    r"\b(\d{1,2})\s*-?\s*(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths|year|years|yr|yrs|yo)\b"
 )
+_LONG_FEVER = re.compile(
+    r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b[^.?!]{0,25}?\b(\d{1,2}|five|six|seven|eight|nine|ten|several|a few)\s+(days|day)\b"
+)
+_NUMBER_WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 5, "a few": 3}
+_CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
+_PAST_VERBS = frozenset("was had went turned".split())
+_SHORT_TIME_UNITS = frozenset("seconds secs sec minutes mins min hours hrs hour".split())
+_WELL = frozenset("well fine healthy ok okay thriving".split())
+_OLDER_CHILD = re.compile(r"\b(toddler|toddlers|preschooler|older child|big sister|big brother|my eldest)\b")
 _BABY_WORDS = frozenset(
     "he she him her his hes shes baby babys lo son daughter newborn infant bub twins preemie".split()
 )
@@ -60,6 +69,8 @@ _TEMPERATURE_WORD = re.compile(
 _NOT_A_TEMPERATURE_AFTER = frozenset(
     "week weeks wk wks day days month months mo year years times hours hrs minutes mins ml oz kg lb lbs g %".split()
 )
+_BODY_READING = re.compile(r"(3[4-9]|4[0-2])[.,]\d")
+_GESTATION = re.compile(r"\b(born|at|gestation|ga|weeks|wks|kg|lbs?|weight|weighs|weighed)\s*$")
 _TEMPERATURE = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:°|º|degrees?|deg)?\s*([cf])?\b")
 
 
@@ -102,6 +113,9 @@ class SafetyFinding:
 
     urgent_facts: List[Tuple[str, Span]] = field(default_factory=list)
     bereavement: bool = False
+    # signs the rules saw and explained away (someone else's, past, not a sign): the message
+    # was read, so the classifier's urgent guess does not stand on its own either
+    explained_away: List[str] = field(default_factory=list)
 
 
 class SafetyMatcher:
@@ -119,9 +133,24 @@ class SafetyMatcher:
         self._mother = Matcher(nlp.vocab)
         self._bereavement = Matcher(nlp.vocab)
         self._fever_words = Matcher(nlp.vocab)
+        self._self_symptom = Matcher(nlp.vocab)
+        self._long_ago = Matcher(nlp.vocab)
+        self._resolved = Matcher(nlp.vocab)
+        self._clinician = Matcher(nlp.vocab)
+        self._even_if_passed: set = set()
+        self._current = Matcher(nlp.vocab)
+        self._not_current = Matcher(nlp.vocab)
+        self._reassuring = Matcher(nlp.vocab)
+        self._not_a_sign = Matcher(nlp.vocab)
+        self._objects = Matcher(nlp.vocab)
+        self._may_be_someone_else: set = set()
         try:
             for sign in config["urgent_signs"]:
                 fact = sign["fact"]
+                if sign.get("may_be_someone_else"):
+                    self._may_be_someone_else.add(fact)
+                if sign.get("urgent_even_if_it_passed"):
+                    self._even_if_passed.add(fact)
                 for pattern in sign.get("standalone", []):
                     self._urgent.add(fact, expand(pattern, tokenize))
                 for pattern in sign.get("in_context", []):
@@ -133,6 +162,15 @@ class SafetyMatcher:
                 ("present_baby", self._present_baby),
                 ("mother_self", self._mother),
                 ("bereavement", self._bereavement),
+                ("self_symptom", self._self_symptom),
+                ("long_ago", self._long_ago),
+                ("resolved", self._resolved),
+                ("clinician_reassured", self._clinician),
+                ("still_current", self._current),
+                ("not_current", self._not_current),
+                ("reassuring", self._reassuring),
+                ("not_a_sign", self._not_a_sign),
+                ("objects_before_floppy", self._objects),
             ):
                 for pattern in config[key]:
                     matcher.add(key, expand(pattern, tokenize))
@@ -164,39 +202,59 @@ class SafetyMatcher:
         if any(not _possessive_follows(doc, end) for _, _, end in self._bereavement(doc)):
             finding.bereavement = True
             return finding
-        general_spans = [doc[s:e] for _, s, e in self._general(doc)]
-        definitional_spans = [doc[s:e] for _, s, e in self._definitional(doc)]
-        about_baby = bool(self._baby(doc))
-        baby_has_it_now = bool(self._present_baby(doc))
-
-        def near(spans: List[Span], start: int, end: int) -> bool:
-            return any(
-                span.start < end + GENERAL_QUESTION_WINDOW
-                and span.end > start - GENERAL_QUESTION_WINDOW
-                for span in spans
-            )
-
-        def near_general(start: int, end: int) -> bool:
-            return near(general_spans, start, end)
-
+        context = _Context(self, doc)
         seen = set()
         for match_id, start, end in self._urgent(doc):
-            if near(definitional_spans, start, end) and not baby_has_it_now:
+            if context.near_definitional(start, end) and not context.baby_has_it_now:
                 continue
-            self._add(finding, seen, self._nlp.vocab.strings[match_id], doc[start:end])
-        if about_baby:
+            self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
+        if context.about_baby:
             for match_id, start, end in self._in_context(doc):
-                if not near_general(start, end):
-                    self._add(finding, seen, self._nlp.vocab.strings[match_id], doc[start:end])
-
-            def near_question(start: int, end: int) -> bool:
-                if near_general(start, end):
-                    return True
-                return near(definitional_spans, start, end) and not baby_has_it_now
-
-            for fact, span in self._temperatures(doc, near_question):
+                # "my 6 week old has ..., will breastfeeding help?" is about a baby now
+                if context.conditional(start):
+                    continue
+                if context.baby_has_it_present_tense or not context.near_general(start, end):
+                    self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
+            for fact, span in self._temperatures(doc, context):
                 self._add(finding, seen, fact, span)
         return finding
+
+    def benign_reading(self, doc: Doc) -> bool:
+        """True when the message positively reads as not urgent: a general or definitional
+        question about no baby in particular, a past and resolved episode, or only normal
+        temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
+        rules themselves found no sign (they always have the last word on a sign they find)."""
+        context = _Context(self, doc)
+        if (context.general_spans or context.definitional_spans) and not context.baby_has_it_now:
+            return True
+        if any(context.in_past(span) for span in context.past_spans):
+            return True
+        if any(context.reassured(span) for span in context.reassuring_spans + context.clinician_spans):
+            return True
+        readings = list(_temperature_spans(doc, context.about_baby))
+        return bool(readings) and not any(_is_fever(r.text) or _is_low(r) for r in readings)
+
+    def _add_unless_explained(self, finding, seen, context: "_Context", match_id, span: Span) -> None:
+        fact = self._nlp.vocab.strings[match_id]
+        reason = self._explanation(context, fact, span)
+        if reason:
+            finding.explained_away.append(f"{fact}: {reason}")
+        else:
+            self._add(finding, seen, fact, span)
+
+    def _explanation(self, context: "_Context", fact: str, span: Span) -> Optional[str]:
+        """Why a matched sign is not a baby's urgent sign now, or None."""
+        if context.not_a_sign(span):
+            return "not a sign"
+        if context.in_past(span, long_ago_only=fact in self._even_if_passed):
+            return "past"
+        if context.reassured_by_clinician(span):
+            return "a clinician has reassured"
+        if fact in self._may_be_someone_else and context.about_someone_else(span, self_only=True):
+            return "someone else"
+        if span[-1].lower_ in ("floppy", "limp") and context.object_before(span):
+            return "a thing"
+        return None
 
     @staticmethod
     def _add(finding: SafetyFinding, seen: set, fact: str, span: Span) -> None:
@@ -204,37 +262,192 @@ class SafetyMatcher:
             seen.add(fact)
             finding.urgent_facts.append((fact, span))
 
-    def _temperatures(self, doc: Doc, near_question) -> List[Tuple[str, Span]]:
-        """Fever (by the baby's age) or a low temperature, unless about the mother."""
-        mother_spans = [doc[s:e] for _, s, e in self._mother(doc)]
-
-        def about_mother(span: Span) -> bool:
-            """A mother word shortly before the fever with no baby in between:
-            "I have mastitis and a temperature of 38.5" is the mother's, "I think she has a
-            temperature" is the baby's."""
-            return any(
-                m.start <= span.start
-                and span.start - m.end < MOTHER_SELF_WINDOW
-                and not any(t.lower_ in _BABY_WORDS for t in doc[m.end:span.start])
-                for m in mother_spans
-            )
-
+    def _temperatures(self, doc: Doc, context: "_Context") -> List[Tuple[str, Span]]:
+        """Fever (by the baby's age) or a low temperature, unless about someone else, told as
+        a past episode, or (for fever words without a reading) inside a general question."""
         found: List[Tuple[str, Span]] = []
-        readings = list(_temperature_spans(doc))
-        fevers = [doc[s:e] for _, s, e in self._fever_words(doc)]
-        fevers += [span for span in readings if _is_fever(span.text)]
-        for span in fevers:
-            if about_mother(span) or near_question(span.start, span.end):
+        readings = [r for r in _temperature_spans(doc, True) if not context.in_past(r)]
+        fever_readings = [r for r in readings if _is_fever(r.text)]
+        # A stated reading is more exact than words: "a slight temperature of 37.9" is no fever.
+        words = [] if readings and not fever_readings else [
+            doc[s:e] for _, s, e in self._fever_words(doc)
+        ]
+        words = [
+            w for w in words
+            if not context.not_a_sign(w) and not context.in_past(w) and not context.near_question(w)
+            and not context.reassured_by_clinician(w)
+        ]
+        age_months = _age_in_months(doc.text)
+        long_fever = _LONG_FEVER.search(doc.text)
+        if long_fever and _days(long_fever.group(2)) >= 5:
+            span = doc.char_span(long_fever.start(), long_fever.end(), alignment_mode="expand")
+            if span is not None and not context.in_past(span) \
+                    and not context.about_someone_else(span, self_only=False):
+                # A fever of 5 days or more needs a same-day assessment at any age (NICE NG143).
+                return [(self._fever_older, span)]
+        if age_months is not None and age_months >= 3:
+            # NICE NG143: 38 °C is a red feature under 3 months; from 3 to 6 months 39 °C is
+            # amber (same day); from 6 months fever alone is not one of the warning signs.
+            if age_months >= 6:
+                fever_readings, words = [], []
+            else:
+                fever_readings = [r for r in fever_readings if _is_fever(r.text, celsius=39.0)]
+                words = words if not readings else []
+        for span in fever_readings + words:
+            if context.about_someone_else(span, self_only=False):
                 continue
-            age_months = _age_in_months(doc.text)
             older = age_months is not None and age_months >= 3
             found.append((self._fever_older if older else self._fever_under_3_months, span))
             break
         for span in readings:
-            if _is_low(span) and not about_mother(span) and not near_question(span.start, span.end):
+            if _is_low(span) and not context.about_someone_else(span, self_only=False) \
+                    and not context.near_question(span):
                 found.append((self._low_temperature, span))
                 break
         return found
+
+
+class _Context:
+    """What surrounds the signs in one message: question framing, the baby, someone else,
+    the past."""
+
+    def __init__(self, matcher: SafetyMatcher, doc: Doc) -> None:
+        self.doc = doc
+        spans = lambda m: [doc[s:e] for _, s, e in m(doc)]  # noqa: E731
+        self.general_spans = spans(matcher._general)
+        self.definitional_spans = spans(matcher._definitional)
+        self.baby_spans = spans(matcher._baby)
+        self.about_baby = bool(self.baby_spans) or _CLINICAL_AGE.search(doc.text) is not None
+        # "how do I know if my baby is dehydrated" is a question, not a baby who is.
+        present = [
+            doc[s:e] for _, s, e in matcher._present_baby(doc)
+            if not any(t.lower_ in ("if", "whether") for t in doc[max(s - 2, 0):s])
+            and not any(t.lower_ in _WELL for t in doc[e:e + 2])
+        ]
+        self.baby_has_it_now = bool(present)
+        # ... and in the present tense: "my baby has", not "my baby had"
+        self.baby_has_it_present_tense = any(p[-1].lower_ not in _PAST_VERBS for p in present)
+        self.mother_spans = spans(matcher._mother)
+        self.self_spans = spans(matcher._self_symptom)
+        with_now = lambda found: [  # noqa: E731  ("thriving now" is one cue)
+            doc[p.start:p.end + 1] if p.end < len(doc) and doc[p.end].lower_ == "now" else p
+            for p in found
+        ]
+        # "when he was 2" is long ago; "when he was 2 minutes into the feed" is not
+        self.long_ago_spans = with_now([
+            p for p in spans(matcher._long_ago)
+            if not (p.end < len(doc) and doc[p.end].lower_ in _SHORT_TIME_UNITS)
+        ])
+        self.past_spans = self.long_ago_spans + with_now(spans(matcher._resolved))
+        self.clinician_spans = spans(matcher._clinician)
+        self.reassuring_spans = spans(matcher._reassuring)
+        not_current = spans(matcher._not_current)
+        self.current_spans = [
+            c for c in spans(matcher._current)
+            if not any(n.start <= c.start < n.end for n in not_current)
+        ]
+        self.not_a_sign_spans = spans(matcher._not_a_sign)
+        self.object_spans = spans(matcher._objects)
+
+    @staticmethod
+    def _near(spans: List[Span], start: int, end: int) -> bool:
+        return any(
+            span.start < end + GENERAL_QUESTION_WINDOW and span.end > start - GENERAL_QUESTION_WINDOW
+            for span in spans
+        )
+
+    def near_general(self, start: int, end: int) -> bool:
+        return self._near(self.general_spans, start, end)
+
+    def near_definitional(self, start: int, end: int) -> bool:
+        """A definitional cue nearby or anywhere in the same sentence."""
+        if self._near(self.definitional_spans, start, end):
+            return True
+        first, last = self.sentence(self.doc[start:end])
+        return any(first <= d.start < last for d in self.definitional_spans)
+
+    def near_question(self, span: Span) -> bool:
+        if self.near_general(span.start, span.end) and not self.baby_has_it_present_tense:
+            return True
+        return self.near_definitional(span.start, span.end) and not self.baby_has_it_now
+
+    def sentence(self, span: Span) -> Tuple[int, int]:
+        """The token range of the sentence around the span (split at . ! ? ; and new lines)."""
+        start, end = span.start, span.end
+        while start > 0 and not _ends_sentence(self.doc[start - 1]):
+            start -= 1
+        while end < len(self.doc) and not _ends_sentence(self.doc[end - 1]):
+            end += 1
+        return start, end
+
+    def in_past(self, span: Span, long_ago_only: bool = False) -> bool:
+        """The sentence tells of a past episode (long ago, or resolved unless `long_ago_only`)
+        and nothing in it says "now"."""
+        start, end = self.sentence(span)
+        cues = self.long_ago_spans if long_ago_only else self.past_spans
+        past = [p for p in cues if start <= p.start < end]
+        if not past:
+            return False
+        return not any(
+            start <= c.start < end and not any(p.start <= c.start < p.end for p in past)
+            for c in self.current_spans
+        )
+
+    def reassured_by_clinician(self, span: Span) -> bool:
+        """A midwife or doctor has looked and reassured, and the sign's sentence says nothing
+        is happening now."""
+        return bool(self.clinician_spans) and self.reassured(span)
+
+    def conditional(self, start: int) -> bool:
+        """"... why do they do that if he's not drinking it?": a condition, not an observation."""
+        return any(t.lower_ in ("if", "whether") for t in self.doc[max(start - 3, 0):start])
+
+    def reassured(self, span: Span) -> bool:
+        """The sentence reassures ("feeding happily, loads of wet nappies") and says nothing
+        is happening now."""
+        start, end = self.sentence(span)
+        return not any(start <= c.start < end for c in self.current_spans)
+
+    def not_a_sign(self, span: Span) -> bool:
+        return any(n.start <= span.start < n.end or span.start <= n.start < span.end
+                   for n in self.not_a_sign_spans)
+
+    def _baby_between(self, start: int, end: int) -> bool:
+        if any(t.lower_ in _BABY_WORDS for t in self.doc[start:end]):
+            return True
+        return any(start <= b.start < end for b in self.baby_spans)
+
+    def about_someone_else(self, span: Span, self_only: bool) -> bool:
+        """A word for the speaker or another adult shortly before the sign, with no baby in
+        between: "I have mastitis and a temperature of 38.5" is the mother's, "I think she has
+        a temperature" is the baby's. `self_only` uses the stricter list (the speaker *having*
+        something), for signs other than fever."""
+        spans = self.self_spans if self_only else self.self_spans + self.mother_spans
+        if self_only and self._baby_between(span.end, min(span.end + 2, len(self.doc))):
+            return False
+        return any(
+            m.start <= span.start
+            and span.start - m.end < MOTHER_SELF_WINDOW
+            and not self._baby_between(m.end, span.start)
+            for m in spans
+        )
+
+    def object_before(self, span: Span) -> bool:
+        """"The teat (on her bottle) has gone floppy": a thing, not the baby, is floppy."""
+        def baby_subject_between(start: int, end: int) -> bool:
+            return any(
+                t.lower_ in _BABY_WORDS and t.lower_ not in ("her", "his")
+                for t in self.doc[start:end]
+            )
+
+        return any(
+            o.end <= span.start and span.start - o.end <= 5 and not baby_subject_between(o.end, span.start)
+            for o in self.object_spans
+        )
+
+
+def _ends_sentence(token) -> bool:
+    return token.text in (".", "!", "?", ";") or "\n" in token.text
 
 
 def _possessive_follows(doc: Doc, end: int) -> bool:
@@ -242,8 +455,10 @@ def _possessive_follows(doc: Doc, end: int) -> bool:
     return end < len(doc) and doc[end].lower_ in ("'s", "’s", "s") and doc[end - 1].lower_ not in ("'s", "’s")
 
 
-def _temperature_spans(doc: Doc) -> Iterable[Span]:
-    """Numbers that are temperatures: with a unit, or just after a temperature word."""
+def _temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
+    """Numbers that are temperatures: with a unit, next to a temperature word ("temp 38.4",
+    "39.4 temp", "38.2 axillary"), or, in a message about a baby, a reading such as "38.5"
+    that has one decimal and lies where body temperatures lie."""
     for match in _TEMPERATURE.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
@@ -252,19 +467,23 @@ def _temperature_spans(doc: Doc) -> Iterable[Span]:
             continue
         has_unit = bool(match.group(2)) or re.search(r"°|º|deg", match.group(0)) is not None
         before = doc[max(span.start - 4, 0):span.start].text
-        if has_unit or _TEMPERATURE_WORD.search(before):
+        after = doc[span.end:span.end + 2].text
+        if has_unit or _TEMPERATURE_WORD.search(before) or _TEMPERATURE_WORD.search(after):
+            yield span
+        elif about_baby and _BODY_READING.fullmatch(match.group(1)) and not _GESTATION.search(before):
             yield span
 
 
-def _is_fever(text: str) -> bool:
+def _is_fever(text: str, celsius: float = 38.0) -> bool:
+    """At or above `celsius` (38 °C = 100.4 °F by default), in °C or °F."""
     match = _TEMPERATURE.search(text)
     if not match:
         return False
     value = float(match.group(1).replace(",", "."))
     unit = match.group(2)
     if unit == "f" or (unit is None and 99 <= value <= 110):
-        return value >= 100.4
-    return 38.0 <= value <= 43.0 and (unit == "c" or "." in match.group(1) or value >= 38)
+        return value >= round(celsius * 9 / 5 + 32, 1)
+    return celsius <= value <= 43.0
 
 
 def _is_low(span: Span) -> bool:
@@ -281,19 +500,32 @@ def _is_low(span: Span) -> bool:
     return 30 <= value < 36 or (limit_word and value == 36)
 
 
+def _days(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text, 0)
+
+
 def _age_in_months(text: str) -> Optional[float]:
-    """The baby's age in months as the message states it, if it does."""
-    if re.search(r"\bnew ?born\b|\bpreemie\b|\bnb\b", text):
+    """The youngest age the message states, in months ("my toddler and my 4 week old" is about
+    a 4-week-old), or None."""
+    if re.search(r"\bnew ?born\b|\bpreemie\b|\bnb\b|\bneonate\b", text):
         return 0.0
-    match = _AGE.search(text)
-    if not match:
-        return None
-    number, unit = int(match.group(1)), match.group(2)
-    if unit.startswith("d"):
-        return number / 30.0
-    if unit.startswith("w"):
-        return number / 4.35
-    return float(number)
+    ages: List[float] = []
+    for match in _CLINICAL_AGE.finditer(text):
+        number, unit = int(match.group(1)), match.group(2)
+        ages.append({"52": number / 4.35, "12": float(number), "7": number / 30.0}[unit])
+    for match in _AGE.finditer(text):
+        number, unit = int(match.group(1)), match.group(2)
+        if unit.startswith("d"):
+            ages.append(number / 30.0)
+        elif unit.startswith("w"):
+            ages.append(number / 4.35)
+        elif unit.startswith("y"):
+            ages.append(number * 12.0)
+        else:
+            ages.append(float(number))
+    if _OLDER_CHILD.search(text):
+        ages.append(12.0)
+    return min(ages) if ages else None
 
 
 def patterns_fingerprint(path: Path) -> str:
@@ -349,7 +581,10 @@ class SafetyNet(GraphComponent):
                 if not text:
                     continue
                 doc = model.model(text.lower())
-            apply_finding(message, matcher.find(doc))
+            finding = matcher.find(doc)
+            if not finding.urgent_facts and not finding.bereavement:
+                _overrule_unsupported_urgent_guess(message, matcher, doc, finding)
+            apply_finding(message, finding)
         return messages
 
 
@@ -372,6 +607,28 @@ def apply_finding(message: Message, finding: SafetyFinding) -> None:
                 }
             )
         message.set(ENTITIES, entities, add_to_output=True)
+
+
+def _overrule_unsupported_urgent_guess(
+    message: Message, matcher: SafetyMatcher, doc: Doc, finding: Optional[SafetyFinding] = None
+) -> None:
+    """The classifier said `urgent_sign`, the rules found no sign, and the message positively
+    reads as benign (a general question, a resolved past episode, a normal temperature, a
+    clinician's reassurance, or sign words the rules explained away as someone else's or
+    past): the classifier's next guess stands instead. Without such a reading the guess is
+    kept, so that recall never depends on the rules alone."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") != URGENT_INTENT:
+        return
+    explained = finding is not None and bool(finding.explained_away)
+    if not explained and not matcher.benign_reading(doc):
+        return
+    ranking = [item for item in (message.get(INTENT_RANKING_KEY) or []) if item.get("name") != URGENT_INTENT]
+    if not ranking:
+        return
+    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    message.set("safety_net_overrode", URGENT_INTENT)
 
 
 def _override_intent(message: Message, name: str) -> None:

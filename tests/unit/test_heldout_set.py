@@ -14,6 +14,15 @@ from bench.nlu_benchmark import (
 )
 
 SEALED = ROOT / "bench" / "data" / "sealed_urgent.yml"
+SEALED_2 = ROOT / "bench" / "data" / "sealed_urgent_2.yml"
+SEALED_TOPICS = ROOT / "bench" / "data" / "sealed_topics.yml"
+URGENT_DEV = ROOT / "bench" / "data" / "urgent_dev.yml"
+SEALED_3 = ROOT / "bench" / "data" / "sealed_urgent_3.yml"
+SEALED_4 = ROOT / "bench" / "data" / "sealed_urgent_4.yml"
+SEALED_TOPICS_2 = ROOT / "bench" / "data" / "sealed_topics_2.yml"
+URGENT_SETS = [SEALED, SEALED_2, SEALED_3, SEALED_4, URGENT_DEV]
+TOPIC_SETS = [SEALED_TOPICS, SEALED_TOPICS_2]
+ALL_SETS = [HELDOUT] + TOPIC_SETS + URGENT_SETS
 
 
 def normalise(text: str) -> str:
@@ -28,13 +37,30 @@ def test_heldout_set_is_large_enough_and_labelled(store):
     assert set(store.topics) <= labels
 
 
-def test_sealed_set_balances_urgent_and_benign_messages():
-    labels = [m.label for m in load_heldout(SEALED)]
+@pytest.mark.parametrize("path", URGENT_SETS, ids=lambda p: p.name)
+def test_urgent_sets_balance_urgent_and_benign_messages(path):
+    labels = [m.label for m in load_heldout(path)]
     assert set(labels) == {URGENT, BENIGN}
     assert labels.count(URGENT) >= 50 and labels.count(BENIGN) >= 50
 
 
-@pytest.mark.parametrize("path", [HELDOUT, SEALED], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TOPIC_SETS, ids=lambda p: p.name)
+def test_sealed_topic_sets_cover_every_topic_and_out_of_scope(store, path):
+    labels = [m.label for m in load_heldout(path)]
+    assert set(labels) == set(store.topics) | {OUT_OF_SCOPE}
+    assert all(labels.count(topic) >= 5 for topic in store.topics)
+    assert len(labels) >= 200
+
+
+def test_no_message_is_in_two_evaluation_sets():
+    seen = {}
+    for path in ALL_SETS:
+        for message in load_heldout(path):
+            key = normalise(message.text)
+            assert seen.setdefault(key, path.name) == path.name, f"{message.text!r} in {seen[key]} and {path.name}"
+
+
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.name)
 def test_no_evaluation_message_is_in_the_training_data(path):
     training = {normalise(text) for text, _ in training_examples()}
     leaked = [m.text for m in load_heldout(path) if normalise(m.text) in training]
