@@ -53,9 +53,13 @@ _AGE = re.compile(
 _LONG_FEVER = re.compile(
     r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b[^.?!]{0,25}?\b(\d{1,2}|five|six|seven|eight|nine|ten|several|a few)\s+(days|day)\b"
 )
+_FEVER_DAY = re.compile(  # "fever day 6", "temp on day 5 now"
+    r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp)\s+(?:on\s+|since\s+)?day\s+(\d{1,2})\b"
+)
 _NUMBER_WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 5, "a few": 3}
 _CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
 _PAST_VERBS = frozenset("was had went turned".split())
+_CLAUSE_BREAKS = (",", ".", ";", ":", "!", "?", "(", ")")
 _SHORT_TIME_UNITS = frozenset("seconds secs sec minutes mins min hours hrs hour".split())
 _WELL = frozenset("well fine healthy ok okay thriving".split())
 _OLDER_CHILD = re.compile(r"\b(toddler|toddlers|preschooler|older child|big sister|big brother|my eldest)\b")
@@ -95,7 +99,9 @@ def expand(pattern: str, tokenize) -> List[List[Dict[str, Any]]]:
                     tokens.extend({"LOWER": token.lower_} for token in tokenize(word))
             alternatives.append(tokens)
         choices.append(alternatives)
-    gap = [{"OP": "?"}] * MAX_GAP_TOKENS
+    # the words between two segments never cross punctuation: in "my milk still isn't in,
+    # she's feeding constantly" nothing says "isn't feeding"
+    gap = [{"TEXT": {"NOT_IN": list(_CLAUSE_BREAKS)}, "OP": "?"}] * MAX_GAP_TOKENS
     expanded = []
     for combination in itertools.product(*choices):
         tokens: List[Dict[str, Any]] = []
@@ -215,7 +221,7 @@ class SafetyMatcher:
                     continue
                 if context.baby_has_it_present_tense or not context.near_general(start, end):
                     self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
-            for fact, span in self._temperatures(doc, context):
+            for fact, span in self._temperatures(doc, context, finding.explained_away):
                 self._add(finding, seen, fact, span)
         return finding
 
@@ -262,9 +268,12 @@ class SafetyMatcher:
             seen.add(fact)
             finding.urgent_facts.append((fact, span))
 
-    def _temperatures(self, doc: Doc, context: "_Context") -> List[Tuple[str, Span]]:
+    def _temperatures(
+        self, doc: Doc, context: "_Context", explained_away: List[str]
+    ) -> List[Tuple[str, Span]]:
         """Fever (by the baby's age) or a low temperature, unless about someone else, told as
-        a past episode, or (for fever words without a reading) inside a general question."""
+        a past episode, or (for fever words without a reading) inside a general question.
+        Fevers the rules saw and set aside are noted in `explained_away`."""
         found: List[Tuple[str, Span]] = []
         readings = [r for r in _temperature_spans(doc, True) if not context.in_past(r)]
         fever_readings = [r for r in readings if _is_fever(r.text)]
@@ -278,7 +287,7 @@ class SafetyMatcher:
             and not context.reassured_by_clinician(w)
         ]
         age_months = _age_in_months(doc.text)
-        long_fever = _LONG_FEVER.search(doc.text)
+        long_fever = _LONG_FEVER.search(doc.text) or _FEVER_DAY.search(doc.text)
         if long_fever and _days(long_fever.group(2)) >= 5:
             span = doc.char_span(long_fever.start(), long_fever.end(), alignment_mode="expand")
             if span is not None and not context.in_past(span) \
@@ -289,12 +298,15 @@ class SafetyMatcher:
             # NICE NG143: 38 °C is a red feature under 3 months; from 3 to 6 months 39 °C is
             # amber (same day); from 6 months fever alone is not one of the warning signs.
             if age_months >= 6:
+                if fever_readings or words:
+                    explained_away.append("fever: a child of 6 months or more")
                 fever_readings, words = [], []
             else:
                 fever_readings = [r for r in fever_readings if _is_fever(r.text, celsius=39.0)]
                 words = words if not readings else []
         for span in fever_readings + words:
             if context.about_someone_else(span, self_only=False):
+                explained_away.append("fever: someone else")
                 continue
             older = age_months is not None and age_months >= 3
             found.append((self._fever_older if older else self._fever_under_3_months, span))

@@ -122,6 +122,8 @@ def test_finding_overrides_intent_and_adds_entities(matcher, nlp):
         ("my 5 month old has a 39.3 temp, should I feed more", "urgent_fever_older_baby"),
         # a long fever needs a same-day check at any age
         ("my 11 month old has had a fever for 6 days now", "urgent_fever_older_baby"),
+        ("fever day 5, 8/12 old, still spiking 38.9", "urgent_fever_older_baby"),
+        ("he threw up milk that was bright green, like bile, 3 weeks old", "urgent_vomiting"),
         # a seizure stays urgent even when the baby seems to recover, if it was recent
         ("she had a fit this morning but seems fine now", "urgent_seizure"),
         # resolved earlier, but happening again now
@@ -219,6 +221,10 @@ def test_signs_that_have_just_passed_or_belong_to_the_baby_stay_urgent(matcher, 
         "after the tongue tie snip we were told to watch for a high-pitched cry, it's been a week",
         # the mother's fever in labour
         "does maternal pyrexia in labour stop us giving colostrum to a well term neonate?",
+        # a gap between two words of a rule never crosses a comma
+        "day 3 and my milk still isn't in, she's feeding constantly, is colostrum enough?",
+        # the mother stopped breastfeeding; the baby is feeding
+        "i stopped nursing at 6 weeks, have i raised my son's chance of asthma?",
     ],
 )
 def test_long_ago_reassured_or_someone_elses_signs_are_not_urgent(matcher, nlp, text):
