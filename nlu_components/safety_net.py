@@ -406,9 +406,13 @@ class _Context:
         )
 
     def reassured_by_clinician(self, span: Span) -> bool:
-        """A midwife or doctor has looked and reassured, and the sign's sentence says nothing
-        is happening now."""
-        return bool(self.clinician_spans) and self.reassured(span)
+        """A midwife or doctor looked at the sign and reassured: the reassurance comes in the
+        sign's sentence or after it ("she's a bit yellow. The midwife checked and said it's
+        physiological"), and the sign's sentence says nothing is happening now. A sign told
+        after the reassurance ("the GP said it was just a cold. She won't feed now") is news,
+        and stays urgent."""
+        start, _ = self.sentence(span)
+        return any(c.start >= start for c in self.clinician_spans) and self.reassured(span)
 
     def conditional(self, start: int) -> bool:
         """"... why do they do that if he's not drinking it?": a condition, not an observation."""

@@ -123,6 +123,9 @@ def test_finding_overrides_intent_and_adds_entities(matcher, nlp):
         # a long fever needs a same-day check at any age
         ("my 11 month old has had a fever for 6 days now", "urgent_fever_older_baby"),
         ("fever day 5, 8/12 old, still spiking 38.9", "urgent_fever_older_baby"),
+        # a sign told after a clinician's reassurance is news
+        ("the GP saw her and said it was just a cold. She won't feed and has had no wet nappy for 10 hours",
+         "urgent_feeding_dehydration"),
         ("he threw up milk that was bright green, like bile, 3 weeks old", "urgent_vomiting"),
         # a seizure stays urgent even when the baby seems to recover, if it was recent
         ("she had a fit this morning but seems fine now", "urgent_seizure"),
