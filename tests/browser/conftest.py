@@ -88,10 +88,7 @@ def stub_assistant() -> Iterator[StubAssistant]:
 def real_assistant(request):
     """The trained assistant from tests/conftest.py (fixture `assistant`)."""
     require_browser()  # skip before starting servers nobody can use
-    try:
-        return request.getfixturevalue("assistant")
-    except pytest.FixtureLookupError:
-        pytest.skip("needs the `assistant` fixture of tests/conftest.py (trained model + action server)")
+    return request.getfixturevalue("assistant")
 
 
 @pytest.fixture

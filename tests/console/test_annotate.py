@@ -125,8 +125,7 @@ def test_annotation_through_the_console_passes_rasa_data_validate(fresh_console,
 def test_annotation_keeps_the_repository_data_valid(tmp_path):
     """On a temp copy of the repo's data/, with the real domain.yml and config.yml."""
     domain, config, data = ROOT / "domain.yml", ROOT / "config.yml", ROOT / "data"
-    if not (domain.is_file() and config.is_file() and data.is_dir()):
-        pytest.skip("the repository has no domain.yml/config.yml/data yet")
+    assert domain.is_file() and config.is_file() and data.is_dir(), "the repository's Rasa project is missing"
     project = tmp_path / "repo"
     project.mkdir()
     shutil.copytree(data, project / "data")
@@ -150,7 +149,7 @@ def test_annotation_keeps_the_repository_data_valid(tmp_path):
         out.unlink()
         baseline = run_validate(project, domain, project / "data", True)
         if baseline.returncode != 0:
-            pytest.skip(
+            pytest.fail(
                 "the repository's own data does not pass `rasa data validate --fail-on-warnings` "
                 "before any annotation: " + (baseline.stdout + baseline.stderr)[-600:]
             )
