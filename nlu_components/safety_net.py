@@ -113,6 +113,14 @@ def expand(pattern: str, tokenize) -> List[List[Dict[str, Any]]]:
     return expanded
 
 
+# The context cues of patterns/safety_net.yml: who, when, and whether it is a question.
+CUE_KEYS = (
+    "baby_context", "general_question", "definitional", "present_baby", "mother_self",
+    "self_symptom", "long_ago", "resolved", "clinician_reassured", "still_current",
+    "not_current", "reassuring", "not_a_sign", "objects_before_floppy",
+)
+
+
 @dataclass
 class SafetyFinding:
     """What the safety net found in one message."""
@@ -132,23 +140,11 @@ class SafetyMatcher:
         tokenize = nlp.tokenizer
         self._urgent = Matcher(nlp.vocab)
         self._in_context = Matcher(nlp.vocab)
-        self._baby = Matcher(nlp.vocab)
-        self._general = Matcher(nlp.vocab)
-        self._definitional = Matcher(nlp.vocab)
-        self._present_baby = Matcher(nlp.vocab)
-        self._mother = Matcher(nlp.vocab)
+        # one Matcher for every context cue, labelled by its key: one pass per message
+        self._cues = Matcher(nlp.vocab)
         self._bereavement = Matcher(nlp.vocab)
         self._fever_words = Matcher(nlp.vocab)
-        self._self_symptom = Matcher(nlp.vocab)
-        self._long_ago = Matcher(nlp.vocab)
-        self._resolved = Matcher(nlp.vocab)
-        self._clinician = Matcher(nlp.vocab)
         self._even_if_passed: set = set()
-        self._current = Matcher(nlp.vocab)
-        self._not_current = Matcher(nlp.vocab)
-        self._reassuring = Matcher(nlp.vocab)
-        self._not_a_sign = Matcher(nlp.vocab)
-        self._objects = Matcher(nlp.vocab)
         self._may_be_someone_else: set = set()
         try:
             for sign in config["urgent_signs"]:
@@ -161,25 +157,11 @@ class SafetyMatcher:
                     self._urgent.add(fact, expand(pattern, tokenize))
                 for pattern in sign.get("in_context", []):
                     self._in_context.add(fact, expand(pattern, tokenize))
-            for key, matcher in (
-                ("baby_context", self._baby),
-                ("general_question", self._general),
-                ("definitional", self._definitional),
-                ("present_baby", self._present_baby),
-                ("mother_self", self._mother),
-                ("bereavement", self._bereavement),
-                ("self_symptom", self._self_symptom),
-                ("long_ago", self._long_ago),
-                ("resolved", self._resolved),
-                ("clinician_reassured", self._clinician),
-                ("still_current", self._current),
-                ("not_current", self._not_current),
-                ("reassuring", self._reassuring),
-                ("not_a_sign", self._not_a_sign),
-                ("objects_before_floppy", self._objects),
-            ):
+            for pattern in config["bereavement"]:
+                self._bereavement.add("bereavement", expand(pattern, tokenize))
+            for key in CUE_KEYS:
                 for pattern in config[key]:
-                    matcher.add(key, expand(pattern, tokenize))
+                    self._cues.add(key, expand(pattern, tokenize))
             fever = config["fever"]
             self._fever_words.add("fever", expand(fever["words"], tokenize))
             self._fever_words.add(
@@ -203,12 +185,16 @@ class SafetyMatcher:
             | {self._fever_under_3_months, self._fever_older, self._low_temperature}
         )
 
-    def find(self, doc: Doc) -> SafetyFinding:
+    def context(self, doc: Doc) -> "_Context":
+        """The message's context cues, read once and shared by `find` and `benign_reading`."""
+        return _Context(self, doc)
+
+    def find(self, doc: Doc, context: Optional["_Context"] = None) -> SafetyFinding:
         finding = SafetyFinding()
         if any(not _possessive_follows(doc, end) for _, _, end in self._bereavement(doc)):
             finding.bereavement = True
             return finding
-        context = _Context(self, doc)
+        context = context or self.context(doc)
         seen = set()
         for match_id, start, end in self._urgent(doc):
             if context.near_definitional(start, end) and not context.baby_has_it_now:
@@ -225,12 +211,12 @@ class SafetyMatcher:
                 self._add(finding, seen, fact, span)
         return finding
 
-    def benign_reading(self, doc: Doc) -> bool:
+    def benign_reading(self, doc: Doc, context: Optional["_Context"] = None) -> bool:
         """True when the message positively reads as not urgent: a general or definitional
         question about no baby in particular, a past and resolved episode, or only normal
         temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
         rules themselves found no sign (they always have the last word on a sign they find)."""
-        context = _Context(self, doc)
+        context = context or self.context(doc)
         if (context.general_spans or context.definitional_spans) and not context.baby_has_it_now:
             return True
         if any(context.in_past(span) for span in context.past_spans):
@@ -275,7 +261,7 @@ class SafetyMatcher:
         a past episode, or (for fever words without a reading) inside a general question.
         Fevers the rules saw and set aside are noted in `explained_away`."""
         found: List[Tuple[str, Span]] = []
-        readings = [r for r in _temperature_spans(doc, True) if not context.in_past(r)]
+        readings = [r for r in _temperature_spans(doc, context.about_baby) if not context.in_past(r)]
         fever_readings = [r for r in readings if _is_fever(r.text)]
         # A stated reading is more exact than words: "a slight temperature of 37.9" is no fever.
         words = [] if readings and not fever_readings else [
@@ -325,41 +311,43 @@ class _Context:
 
     def __init__(self, matcher: SafetyMatcher, doc: Doc) -> None:
         self.doc = doc
-        spans = lambda m: [doc[s:e] for _, s, e in m(doc)]  # noqa: E731
-        self.general_spans = spans(matcher._general)
-        self.definitional_spans = spans(matcher._definitional)
-        self.baby_spans = spans(matcher._baby)
+        found: Dict[str, List[Span]] = {key: [] for key in CUE_KEYS}
+        for match_id, start, end in matcher._cues(doc):
+            found[doc.vocab.strings[match_id]].append(doc[start:end])
+        self.general_spans = found["general_question"]
+        self.definitional_spans = found["definitional"]
+        self.baby_spans = found["baby_context"]
         self.about_baby = bool(self.baby_spans) or _CLINICAL_AGE.search(doc.text) is not None
         # "how do I know if my baby is dehydrated" is a question, not a baby who is.
         present = [
-            doc[s:e] for _, s, e in matcher._present_baby(doc)
-            if not any(t.lower_ in ("if", "whether") for t in doc[max(s - 2, 0):s])
-            and not any(t.lower_ in _WELL for t in doc[e:e + 2])
+            p for p in found["present_baby"]
+            if not any(t.lower_ in ("if", "whether") for t in doc[max(p.start - 2, 0):p.start])
+            and not any(t.lower_ in _WELL for t in doc[p.end:p.end + 2])
         ]
         self.baby_has_it_now = bool(present)
         # ... and in the present tense: "my baby has", not "my baby had"
         self.baby_has_it_present_tense = any(p[-1].lower_ not in _PAST_VERBS for p in present)
-        self.mother_spans = spans(matcher._mother)
-        self.self_spans = spans(matcher._self_symptom)
+        self.mother_spans = found["mother_self"]
+        self.self_spans = found["self_symptom"]
         with_now = lambda found: [  # noqa: E731  ("thriving now" is one cue)
             doc[p.start:p.end + 1] if p.end < len(doc) and doc[p.end].lower_ == "now" else p
             for p in found
         ]
         # "when he was 2" is long ago; "when he was 2 minutes into the feed" is not
         self.long_ago_spans = with_now([
-            p for p in spans(matcher._long_ago)
+            p for p in found["long_ago"]
             if not (p.end < len(doc) and doc[p.end].lower_ in _SHORT_TIME_UNITS)
         ])
-        self.past_spans = self.long_ago_spans + with_now(spans(matcher._resolved))
-        self.clinician_spans = spans(matcher._clinician)
-        self.reassuring_spans = spans(matcher._reassuring)
-        not_current = spans(matcher._not_current)
+        self.past_spans = self.long_ago_spans + with_now(found["resolved"])
+        self.clinician_spans = found["clinician_reassured"]
+        self.reassuring_spans = found["reassuring"]
+        not_current = found["not_current"]
         self.current_spans = [
-            c for c in spans(matcher._current)
+            c for c in found["still_current"]
             if not any(n.start <= c.start < n.end for n in not_current)
         ]
-        self.not_a_sign_spans = spans(matcher._not_a_sign)
-        self.object_spans = spans(matcher._objects)
+        self.not_a_sign_spans = found["not_a_sign"]
+        self.object_spans = found["objects_before_floppy"]
 
     @staticmethod
     def _near(spans: List[Span], start: int, end: int) -> bool:
@@ -597,9 +585,10 @@ class SafetyNet(GraphComponent):
                 if not text:
                     continue
                 doc = model.model(text.lower())
-            finding = matcher.find(doc)
+            context = matcher.context(doc)
+            finding = matcher.find(doc, context)
             if not finding.urgent_facts and not finding.bereavement:
-                _overrule_unsupported_urgent_guess(message, matcher, doc, finding)
+                _overrule_unsupported_urgent_guess(message, matcher, doc, finding, context)
             apply_finding(message, finding)
         return messages
 
@@ -626,7 +615,11 @@ def apply_finding(message: Message, finding: SafetyFinding) -> None:
 
 
 def _overrule_unsupported_urgent_guess(
-    message: Message, matcher: SafetyMatcher, doc: Doc, finding: Optional[SafetyFinding] = None
+    message: Message,
+    matcher: SafetyMatcher,
+    doc: Doc,
+    finding: Optional[SafetyFinding] = None,
+    context: Optional["_Context"] = None,
 ) -> None:
     """The classifier said `urgent_sign`, the rules found no sign, and the message positively
     reads as benign (a general question, a resolved past episode, a normal temperature, a
@@ -637,7 +630,7 @@ def _overrule_unsupported_urgent_guess(
     if intent.get("name") != URGENT_INTENT:
         return
     explained = finding is not None and bool(finding.explained_away)
-    if not explained and not matcher.benign_reading(doc):
+    if not explained and not matcher.benign_reading(doc, context):
         return
     ranking = [item for item in (message.get(INTENT_RANKING_KEY) or []) if item.get("name") != URGENT_INTENT]
     if not ranking:
