@@ -1,13 +1,15 @@
 """NLU benchmark on the held-out set (bench/data/heldout.yml), against a BM25 baseline.
 
 Usage: python -m bench.nlu_benchmark [--model models/assistant.tar.gz] [--json results/nlu_benchmark.json]
-                                     [--set bench/data/sealed_urgent.yml] [--errors]
+                                     [--set bench/data/sealed_urgent.yml ...] [--errors]
 
 Both systems see the same messages in the same run. Figures:
 - topic accuracy: messages labelled with a topic that get that topic;
 - urgent-sign recall: messages labelled `urgent` that are routed to urgent care;
 - false-urgent rate: messages NOT labelled `urgent` that are routed to urgent care;
 - out-of-scope precision (and recall): of the messages called out of scope, how many are.
+A third column gives the safety net's rules alone (no classifier) on urgent recall and the
+false-urgent rate: how much of the recall does not depend on the model.
 The baseline ranks the fact store's questions, keywords and answers with BM25 (rank-bm25):
 the best fact's topic, `urgent` for an urgent warning-sign fact, and out of scope below a
 score threshold tuned on the training data (never on the held-out set).
@@ -157,52 +159,81 @@ def rasa_predictor(model: Path) -> Tuple[Callable[[str], str], List[float]]:
     return predict, latencies
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "assistant.tar.gz")
-    parser.add_argument("--json", type=Path, default=None,
-                        help="where to write the figures (default results/nlu_benchmark-<set>.json)")
-    parser.add_argument("--set", type=Path, default=HELDOUT, dest="message_set",
-                        help="labelled messages (topic id, urgent, out_of_scope or benign)")
-    parser.add_argument("--errors", action="store_true", help="list the assistant's errors")
-    args = parser.parse_args()
-    logging.disable(logging.WARNING)
-    import structlog  # Rasa logs every parse at debug level through structlog
+def safety_net_predictor() -> Callable[[str], str]:
+    """`urgent` when the safety net's rules alone find a sign, whatever the classifier says."""
+    import spacy
 
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    from nlu_components.safety_net import SafetyMatcher
 
-    heldout = load_heldout(args.message_set)
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    spacy_path = next(c["model"] for c in config["pipeline"] if c["name"].endswith("SpacyNLP"))
+    nlp = spacy.load(ROOT / spacy_path)
+    matcher = SafetyMatcher.from_file(nlp)
+
+    def predict(text: str) -> str:
+        return URGENT if matcher.find(nlp(text.lower())).urgent_facts else OTHER
+
+    return predict
+
+
+def report(message_set: Path, baseline: "BM25Baseline", threshold: float, predict, latencies: List[float],
+           rules_only, args: argparse.Namespace) -> None:
+    heldout = load_heldout(message_set)
     gold = [m.label for m in heldout]
     topics = sorted({label for label in gold if label not in (URGENT, OUT_OF_SCOPE, BENIGN)})
-
-    baseline = BM25Baseline()
-    threshold = baseline.tune_threshold(training_examples())
     baseline_predicted = [baseline.predict(m.text) for m in heldout]
-
-    predict, latencies = rasa_predictor(args.model)
     predicted = [predict(m.text) for m in heldout]
-
+    rules = metrics(gold, [rules_only(m.text) for m in heldout], topics)
     results = {
-        "set": str(args.message_set.relative_to(ROOT) if args.message_set.is_relative_to(ROOT) else args.message_set),
+        "set": str(message_set.relative_to(ROOT) if message_set.is_relative_to(ROOT) else message_set),
         "messages": len(heldout),
         "assistant": metrics(gold, predicted, topics),
         "bm25_baseline": metrics(gold, baseline_predicted, topics),
+        "safety_net_rules_alone": {k: rules[k] for k in ("urgent_recall", "false_urgent_rate")},
         "bm25_threshold": threshold,
         "parse_latency_ms_median": statistics.median(latencies),
     }
     print(f"{results['set']}: {len(heldout)} messages ({sum(g == URGENT for g in gold)} urgent, "
           f"{sum(g == OUT_OF_SCOPE for g in gold)} out of scope, {len(topics)} topics)")
-    print(f"{'metric':<26}{'assistant':>11}{'BM25 baseline':>15}")
+    print(f"{'metric':<26}{'assistant':>11}{'BM25 baseline':>15}{'rules alone':>13}")
     for key in results["assistant"]:
-        print(f"{key:<26}{results['assistant'][key]:>11.3f}{results['bm25_baseline'][key]:>15.3f}")
+        alone = results["safety_net_rules_alone"].get(key)
+        alone_text = f"{alone:>13.3f}" if alone is not None else ""
+        print(f"{key:<26}{results['assistant'][key]:>11.3f}{results['bm25_baseline'][key]:>15.3f}{alone_text}")
     print(f"median parse latency: {results['parse_latency_ms_median']:.1f} ms per message (assistant)")
     if args.errors:
         for message, g, p in zip(heldout, gold, predicted):
             if g != p and not (g == BENIGN and p != URGENT):
                 print(f"  {g:>32} -> {p:<32} {message.text}")
-    output = args.json or ROOT / "results" / f"nlu_benchmark-{args.message_set.stem}.json"
+    output = args.json or ROOT / "results" / f"nlu_benchmark-{message_set.stem}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "assistant.tar.gz")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="where to write the figures (default results/nlu_benchmark-<set>.json)")
+    parser.add_argument("--set", type=Path, nargs="+", default=[HELDOUT], dest="message_sets",
+                        help="labelled messages (topic id, urgent, out_of_scope or benign); "
+                             "several sets share one model load")
+    parser.add_argument("--errors", action="store_true", help="list the assistant's errors")
+    args = parser.parse_args()
+    if args.json and len(args.message_sets) > 1:
+        parser.error("--json names one file: give one --set with it")
+    logging.disable(logging.WARNING)
+    import structlog  # Rasa logs every parse at debug level through structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+    baseline = BM25Baseline()
+    threshold = baseline.tune_threshold(training_examples())
+    predict, latencies = rasa_predictor(args.model)
+    rules_only = safety_net_predictor()
+    for message_set in args.message_sets:
+        latencies.clear()
+        report(message_set, baseline, threshold, predict, latencies, rules_only, args)
     return 0
 
 

@@ -5,4 +5,8 @@
 - `safety_net.SafetyNet`: the deterministic back-up for the classifier. spaCy `Matcher` rules
   find urgent warning signs in a baby and bereavement in any message, and override the intent
   (to `urgent_sign` / `bereavement`) whatever the classifier's confidence.
+- `readings`: the numbers the safety net measures (temperatures by age, days of fever, a
+  counted breathing rate, wet nappies counted or timed, feeds in ml or oz).
+- `topic_evidence.TopicEvidenceGuard`: a weak topic guess that no word of the message supports
+  becomes `nlu_fallback`.
 """

@@ -18,7 +18,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -38,6 +38,21 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from nlu_components.readings import (
+    AGE,
+    CLINICAL_AGE,
+    OLDER_CHILD_MONTHS,
+    age_in_months,
+    fast_breathing,
+    fever_days,
+    hours_since_last_wet_nappy,
+    is_fever,
+    is_low,
+    reduced_intake,
+    temperature_spans,
+    too_few_wet_nappies,
+)
+
 DEFAULT_PATTERNS = Path(__file__).resolve().parent / "patterns" / "safety_net.yml"
 URGENT_INTENT = "urgent_sign"
 BEREAVEMENT_INTENT = "bereavement"
@@ -47,35 +62,33 @@ MAX_GAP_TOKENS = 5
 GENERAL_QUESTION_WINDOW = 8
 MOTHER_SELF_WINDOW = 10
 
-_AGE = re.compile(
-    r"\b(\d{1,2})\s*-?\s*(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths|year|years|yr|yrs|yo)\b"
-)
-_LONG_FEVER = re.compile(
-    r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b[^.?!]{0,25}?\b(\d{1,2}|five|six|seven|eight|nine|ten|several|a few)\s+(days|day)\b"
-)
-_FEVER_DAY = re.compile(  # "fever day 6", "temp on day 5 now"
-    r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp)\s+(?:on\s+|since\s+)?day\s+(\d{1,2})\b"
-)
-_NUMBER_WORDS = {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 5, "a few": 3}
-_CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
 _PAST_VERBS = frozenset("was had went turned".split())
 _CLAUSE_BREAKS = (",", ".", ";", ":", "!", "?", "(", ")")
 _SHORT_TIME_UNITS = frozenset("seconds secs sec minutes mins min hours hrs hour".split())
 _WELL = frozenset("well fine healthy ok okay thriving".split())
-_OLDER_CHILD = re.compile(r"\b(toddler|toddlers|preschooler|older child|big sister|big brother|my eldest)\b")
+_OLDER_SIBLING = frozenset("older eldest oldest toddler big".split())
+_CATCH_IT_FROM_ME = re.compile(
+    r"\b(catch|get) (it|this|that|the bug|my bug) (off|from) me\b"
+    r"|\b(pass|give) (it|this|that|my bug)( on)? to (her|him|them|the baby|my baby)\b"
+    r"|\b(can|should) i (still |keep )?(breast ?feed|feed|nurse|bf|pump)"
+    r"|\bis it (safe|ok|okay) (for me )?to (still |keep )?(breast ?feed|feed|nurse|bf)"
+)
+# words of a sign that adults have too, though the rest of their sign (not feeding, few wet
+# nappies) is a baby's: "postnatal mum w gastroenteritis, mildly dehydrated"
+_ADULTS_GET_IT_TOO = frozenset({"dehydrated", "dehydration"})
+_DATES_A_CHECK = frozenset(
+    "today|this morning|this afternoon|this evening|yesterday|earlier|last night".split("|")
+)
+_STAIN = re.compile(
+    r"\b(blueberr\w*|blackberr\w*|blackcurrant\w*|bilberr\w*|beetroot|felt.?tips?|crayons?|ink|"
+    r"dye|food colou?ring|ice lolly|popsicle|paint|wipes? (right )?off|washe[sd]? off)\b"
+)
+# "how would I know she is dehydrated", "what would tell me she isn't feeding enough"
+_HYPOTHETICAL = frozenset("if whether tell know notice spot".split())
+_ME_NOT_THE_BABY = re.compile(r"\b(me|myself|i am|i'm|im),? not (the|my|our|her|his) (baby|lo|son|daughter|little one)\b")
 _BABY_WORDS = frozenset(
     "he she him her his hes shes baby babys lo son daughter newborn infant bub twins preemie".split()
 )
-_TEMPERATURE_WORD = re.compile(
-    r"\b(temp|temps|temperature|thermometer|reading|readings|fever|degrees|under|below|"
-    r"axillary|armpit|rectal|oral|tympanic|ear|forehead)\b"
-)
-_NOT_A_TEMPERATURE_AFTER = frozenset(
-    "week weeks wk wks day days month months mo year years times hours hrs minutes mins ml oz kg lb lbs g %".split()
-)
-_BODY_READING = re.compile(r"(3[4-9]|4[0-2])[.,]\d")
-_GESTATION = re.compile(r"\b(born|at|gestation|ga|weeks|wks|kg|lbs?|weight|weighs|weighed)\s*$")
-_TEMPERATURE = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:°|º|degrees?|deg)?\s*([cf])?\b")
 
 
 class SafetyNetPatternError(ValueError):
@@ -117,7 +130,7 @@ def expand(pattern: str, tokenize) -> List[List[Dict[str, Any]]]:
 CUE_KEYS = (
     "baby_context", "general_question", "definitional", "present_baby", "mother_self",
     "self_symptom", "long_ago", "resolved", "clinician_reassured", "still_current",
-    "not_current", "reassuring", "not_a_sign", "objects_before_floppy",
+    "not_current", "reassuring", "not_a_sign", "objects_before_floppy", "mother_body",
 )
 
 
@@ -168,6 +181,9 @@ class SafetyMatcher:
                 "fever",
                 expand("has|got|had|running|with|have ~ a|high ~ temperature|temp", tokenize),
             )
+            self._breathing_fact = self._nlp.vocab.strings.add(config["fast_breathing_fact"])
+            # a string-store key, as the Matcher's match ids are
+            self._reduced_intake_fact = self._nlp.vocab.strings.add(config["reduced_intake_fact"])
             self._fever_under_3_months = fever["under_3_months_fact"]
             self._fever_older = fever["older_baby_fact"]
             self._low_temperature = fever["low_temperature_fact"]
@@ -182,7 +198,8 @@ class SafetyMatcher:
         return sorted(
             {self._nlp.vocab.strings[key] for key in self._urgent._patterns}
             | {self._nlp.vocab.strings[key] for key in self._in_context._patterns}
-            | {self._fever_under_3_months, self._fever_older, self._low_temperature}
+            | {self._fever_under_3_months, self._fever_older, self._low_temperature,
+               self._nlp.vocab.strings[self._reduced_intake_fact]}
         )
 
     def context(self, doc: Doc) -> "_Context":
@@ -209,12 +226,24 @@ class SafetyMatcher:
                     self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
             for fact, span in self._temperatures(doc, context, finding.explained_away):
                 self._add(finding, seen, fact, span)
+            fast = fast_breathing(doc)
+            if fast is not None and not context.near_question(fast):
+                self._add_unless_explained(finding, seen, context, self._breathing_fact, fast)
+            few = too_few_wet_nappies(doc)
+            if few is not None and not context.conditional(few.start) and not context.near_question(few):
+                self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, few)
+            dry = hours_since_last_wet_nappy(doc)
+            if dry is not None and not context.conditional(dry.start):
+                self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, dry)
+            intake = reduced_intake(doc)
+            if intake is not None and not context.conditional(intake.start):
+                self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, intake)
         return finding
 
     def benign_reading(self, doc: Doc, context: Optional["_Context"] = None) -> bool:
         """True when the message positively reads as not urgent: a general or definitional
-        question about no baby in particular, a past and resolved episode, or only normal
-        temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
+        question about no baby in particular, a past and resolved episode, the mother's own
+        body, only a child of a year or more, or only normal temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
         rules themselves found no sign (they always have the last word on a sign they find)."""
         context = context or self.context(doc)
         if (context.general_spans or context.definitional_spans) and not context.baby_has_it_now:
@@ -223,8 +252,15 @@ class SafetyMatcher:
             return True
         if any(context.reassured(span) for span in context.reassuring_spans + context.clinician_spans):
             return True
-        readings = list(_temperature_spans(doc, context.about_baby))
-        return bool(readings) and not any(_is_fever(r.text) or _is_low(r) for r in readings)
+        # the mother's own body ("my nipples turn white then blue after feeds")
+        if context.mother_body_spans and not context.baby_has_it_now:
+            return True
+        # only a toddler in the message: the warning signs here are a baby's
+        youngest = age_in_months(doc.text)
+        if youngest is not None and youngest >= OLDER_CHILD_MONTHS:
+            return True
+        readings = list(temperature_spans(doc, context.about_baby))
+        return bool(readings) and not any(is_fever(r.text) or is_low(r) for r in readings)
 
     def _add_unless_explained(self, finding, seen, context: "_Context", match_id, span: Span) -> None:
         fact = self._nlp.vocab.strings[match_id]
@@ -242,10 +278,13 @@ class SafetyMatcher:
             return "past"
         if context.reassured_by_clinician(span):
             return "a clinician has reassured"
-        if fact in self._may_be_someone_else and context.about_someone_else(span, self_only=True):
+        may_be_someone_else = fact in self._may_be_someone_else or span[-1].lower_ in _ADULTS_GET_IT_TOO
+        if may_be_someone_else and context.about_someone_else(span, self_only=True):
             return "someone else"
-        if span[-1].lower_ in ("floppy", "limp") and context.object_before(span):
+        if span[-1].lower_ in ("floppy", "limp", "fit", "fits") and context.object_before(span):
             return "a thing"
+        if fact == "urgent_breathing" and _STAIN.search(context.doc[slice(*context.sentence(span))].text):
+            return "a stain from food or ink"
         return None
 
     @staticmethod
@@ -261,8 +300,8 @@ class SafetyMatcher:
         a past episode, or (for fever words without a reading) inside a general question.
         Fevers the rules saw and set aside are noted in `explained_away`."""
         found: List[Tuple[str, Span]] = []
-        readings = [r for r in _temperature_spans(doc, context.about_baby) if not context.in_past(r)]
-        fever_readings = [r for r in readings if _is_fever(r.text)]
+        readings = [r for r in temperature_spans(doc, context.about_baby) if not context.in_past(r)]
+        fever_readings = [r for r in readings if is_fever(r.text)]
         # A stated reading is more exact than words: "a slight temperature of 37.9" is no fever.
         words = [] if readings and not fever_readings else [
             doc[s:e] for _, s, e in self._fever_words(doc)
@@ -272,9 +311,19 @@ class SafetyMatcher:
             if not context.not_a_sign(w) and not context.in_past(w) and not context.near_question(w)
             and not context.reassured_by_clinician(w)
         ]
-        age_months = _age_in_months(doc.text)
-        long_fever = _LONG_FEVER.search(doc.text) or _FEVER_DAY.search(doc.text)
-        if long_fever and _days(long_fever.group(2)) >= 5:
+        # a reading told in a sentence about an older child is that child's: "my 3 year old
+        # has a temp of 39.4. will the baby (4 months, totally well) get protection?"
+        older_child = [
+            r for r in fever_readings + words
+            if (age_in_months(doc[slice(*context.sentence(r))].text) or 0) >= 6
+        ]
+        if older_child:
+            explained_away.append("fever: a child of 6 months or more")
+            fever_readings = [r for r in fever_readings if r not in older_child]
+            words = [w for w in words if w not in older_child]
+        age_months = age_in_months(doc.text)
+        long_fever, days = fever_days(doc.text)
+        if long_fever and days >= 5:
             span = doc.char_span(long_fever.start(), long_fever.end(), alignment_mode="expand")
             if span is not None and not context.in_past(span) \
                     and not context.about_someone_else(span, self_only=False):
@@ -288,7 +337,7 @@ class SafetyMatcher:
                     explained_away.append("fever: a child of 6 months or more")
                 fever_readings, words = [], []
             else:
-                fever_readings = [r for r in fever_readings if _is_fever(r.text, celsius=39.0)]
+                fever_readings = [r for r in fever_readings if is_fever(r.text, celsius=39.0)]
                 words = words if not readings else []
         for span in fever_readings + words:
             if context.about_someone_else(span, self_only=False):
@@ -298,7 +347,7 @@ class SafetyMatcher:
             found.append((self._fever_older if older else self._fever_under_3_months, span))
             break
         for span in readings:
-            if _is_low(span) and not context.about_someone_else(span, self_only=False) \
+            if is_low(span) and not context.about_someone_else(span, self_only=False) \
                     and not context.near_question(span):
                 found.append((self._low_temperature, span))
                 break
@@ -317,12 +366,15 @@ class _Context:
         self.general_spans = found["general_question"]
         self.definitional_spans = found["definitional"]
         self.baby_spans = found["baby_context"]
-        self.about_baby = bool(self.baby_spans) or _CLINICAL_AGE.search(doc.text) is not None
+        # terse notes name the baby by age alone: "10wk, no wet nappy for 9h", "5/52"
+        self.about_baby = bool(self.baby_spans) or CLINICAL_AGE.search(doc.text) is not None \
+            or AGE.search(doc.text) is not None
         # "how do I know if my baby is dehydrated" is a question, not a baby who is.
         present = [
             p for p in found["present_baby"]
-            if not any(t.lower_ in ("if", "whether") for t in doc[max(p.start - 2, 0):p.start])
+            if not any(t.lower_ in _HYPOTHETICAL for t in doc[max(p.start - 2, 0):p.start])
             and not any(t.lower_ in _WELL for t in doc[p.end:p.end + 2])
+            and not any(t.lower_ in _OLDER_SIBLING for t in p)  # "my older son was ..."
         ]
         self.baby_has_it_now = bool(present)
         # ... and in the present tense: "my baby has", not "my baby had"
@@ -348,6 +400,7 @@ class _Context:
         ]
         self.not_a_sign_spans = found["not_a_sign"]
         self.object_spans = found["objects_before_floppy"]
+        self.mother_body_spans = found["mother_body"]
 
     @staticmethod
     def _near(spans: List[Span], start: int, end: int) -> bool:
@@ -357,7 +410,11 @@ class _Context:
         )
 
     def near_general(self, start: int, end: int) -> bool:
-        return self._near(self.general_spans, start, end)
+        """A general-question cue within eight words and in the same sentence: in "she's 16
+        days and her eyes still look yellow. Is breastmilk jaundice a real thing?" the
+        question does not make the first sentence general."""
+        first, last = self.sentence(self.doc[start:end])
+        return self._near([g for g in self.general_spans if first <= g.start < last], start, end)
 
     def near_definitional(self, start: int, end: int) -> bool:
         """A definitional cue nearby or anywhere in the same sentence."""
@@ -399,8 +456,20 @@ class _Context:
         physiological"), and the sign's sentence says nothing is happening now. A sign told
         after the reassurance ("the GP said it was just a cold. She won't feed now") is news,
         and stays urgent."""
-        start, _ = self.sentence(span)
-        return any(c.start >= start for c in self.clinician_spans) and self.reassured(span)
+        start, end = self.sentence(span)
+        reassurances = [c for c in self.clinician_spans if c.start >= start]
+        if not reassurances:
+            return False
+        # "the midwife checked today and said it's fine", "the health visitor listened to it
+        # at clinic today and said it's just snuffles": a time word before the reassurance
+        # dates the check; "now", "still", "worse" and a time after it are news
+        first_reassurance = min(r.start for r in reassurances)
+        return not any(
+            start <= c.start < end
+            and not any(r.start <= c.start < r.end for r in reassurances)
+            and not (c.text in _DATES_A_CHECK and c.start < first_reassurance)
+            for c in self.current_spans
+        )
 
     def conditional(self, start: int) -> bool:
         """"... why do they do that if he's not drinking it?": a condition, not an observation."""
@@ -427,12 +496,24 @@ class _Context:
         a temperature" is the baby's. `self_only` uses the stricter list (the speaker *having*
         something), for signs other than fever."""
         spans = self.self_spans if self_only else self.self_spans + self.mother_spans
-        if self_only and self._baby_between(span.end, min(span.end + 2, len(self.doc))):
+        # "... had a fit, my baby I mean" (an age such as "at 18 months" right after the sign
+        # does not say whose it is)
+        if self_only and any(t.lower_ in _BABY_WORDS for t in self.doc[span.end:span.end + 2]):
             return False
+        # "been throwing up all night with a tummy bug. will she catch it off me?", "stomach
+        # bug, been throwing up all night. can I still feed?": the speaker's own illness,
+        # told without an "I", in a sentence with no baby in it
+        first, last = self.sentence(span)
+        if _CATCH_IT_FROM_ME.search(self.doc.text) and not self._baby_between(first, last):
+            return True
+        if _ME_NOT_THE_BABY.search(self.doc[first:last].text):  # "(me, not the baby)"
+            return True
+        # "mum reports baby ashen with ...": a baby word after the cue's start, before the
+        # sign, makes the sign the baby's even when the cue's words run past it
         return any(
             m.start <= span.start
             and span.start - m.end < MOTHER_SELF_WINDOW
-            and not self._baby_between(m.end, span.start)
+            and not self._baby_between(m.start + 1, span.start)
             for m in spans
         )
 
@@ -445,7 +526,7 @@ class _Context:
             )
 
         return any(
-            o.end <= span.start and span.start - o.end <= 5 and not baby_subject_between(o.end, span.start)
+            o.end <= span.start and span.start - o.end <= 12 and not baby_subject_between(o.end, span.start)
             for o in self.object_spans
         )
 
@@ -457,79 +538,6 @@ def _ends_sentence(token) -> bool:
 def _possessive_follows(doc: Doc, end: int) -> bool:
     """True for "lost my baby's bottle": the match is the owner of something else."""
     return end < len(doc) and doc[end].lower_ in ("'s", "’s", "s") and doc[end - 1].lower_ not in ("'s", "’s")
-
-
-def _temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
-    """Numbers that are temperatures: with a unit, next to a temperature word ("temp 38.4",
-    "39.4 temp", "38.2 axillary"), or, in a message about a baby, a reading such as "38.5"
-    that has one decimal and lies where body temperatures lie."""
-    for match in _TEMPERATURE.finditer(doc.text):
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is None:
-            continue
-        if span.end < len(doc) and doc[span.end].lower_ in _NOT_A_TEMPERATURE_AFTER:
-            continue
-        has_unit = bool(match.group(2)) or re.search(r"°|º|deg", match.group(0)) is not None
-        before = doc[max(span.start - 4, 0):span.start].text
-        after = doc[span.end:span.end + 2].text
-        if has_unit or _TEMPERATURE_WORD.search(before) or _TEMPERATURE_WORD.search(after):
-            yield span
-        elif about_baby and _BODY_READING.fullmatch(match.group(1)) and not _GESTATION.search(before):
-            yield span
-
-
-def _is_fever(text: str, celsius: float = 38.0) -> bool:
-    """At or above `celsius` (38 °C = 100.4 °F by default), in °C or °F."""
-    match = _TEMPERATURE.search(text)
-    if not match:
-        return False
-    value = float(match.group(1).replace(",", "."))
-    unit = match.group(2)
-    if unit == "f" or (unit is None and 99 <= value <= 110):
-        return value >= round(celsius * 9 / 5 + 32, 1)
-    return celsius <= value <= 43.0
-
-
-def _is_low(span: Span) -> bool:
-    """Below 36 °C / 96.8 °F ("under 36" counts too)."""
-    match = _TEMPERATURE.search(span.text)
-    if not match:
-        return False
-    value = float(match.group(1).replace(",", "."))
-    unit = match.group(2)
-    before = span.doc[max(span.start - 2, 0):span.start].text
-    limit_word = re.search(r"\b(under|below|less than|lower than)\b", before) is not None
-    if unit == "f" or (unit is None and 86 <= value <= 97):
-        return value < 96.8 or (limit_word and value <= 96.8)
-    return 30 <= value < 36 or (limit_word and value == 36)
-
-
-def _days(text: str) -> int:
-    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text, 0)
-
-
-def _age_in_months(text: str) -> Optional[float]:
-    """The youngest age the message states, in months ("my toddler and my 4 week old" is about
-    a 4-week-old), or None."""
-    if re.search(r"\bnew ?born\b|\bpreemie\b|\bnb\b|\bneonate\b", text):
-        return 0.0
-    ages: List[float] = []
-    for match in _CLINICAL_AGE.finditer(text):
-        number, unit = int(match.group(1)), match.group(2)
-        ages.append({"52": number / 4.35, "12": float(number), "7": number / 30.0}[unit])
-    for match in _AGE.finditer(text):
-        number, unit = int(match.group(1)), match.group(2)
-        if unit.startswith("d"):
-            ages.append(number / 30.0)
-        elif unit.startswith("w"):
-            ages.append(number / 4.35)
-        elif unit.startswith("y"):
-            ages.append(number * 12.0)
-        else:
-            ages.append(float(number))
-    if _OLDER_CHILD.search(text):
-        ages.append(12.0)
-    return min(ages) if ages else None
 
 
 def patterns_fingerprint(path: Path) -> str:
