@@ -34,14 +34,14 @@ _DAY_OF_IT = re.compile(r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s
 _FEVER_MENTION = re.compile(r"\b(fever|feverish|febrile|pyrexi\w*|temperature|temp|temps)\b")
 
 _WEATHER = re.compile(
-    r"\b(here (?:in|this|today|at|now|lately)|outside|weather|heat ?wave|summer|winter|room|nursery|bath|bathwater|fridge|freezer|"
+    r"\b(here (?:in|this|today|at|now|lately)|degrees here|c here|f here|outside|weather|heat ?wave|summer|winter|room|nursery|bath|bathwater|fridge|freezer|"
     r"forecast|climate|sun|sunny|humid|air con|aircon|the car)\b"
 )
 _BODY_TEMPERATURE = re.compile(
     r"\b(temp|temperature|thermometer|fever|feverish|armpit|underarm|axillary|rectal|forehead|ear|"
     r"feels hot|hot to (the )?touch|reading|read)\b"
 )
-_USUAL_AMOUNT = re.compile(r"\b(?:usual|normal|normally|usually)\s+(?:\w+\s+)?(\d{2,3})\b(?!\s*(?:ml|mls|oz))")
+_USUAL_AMOUNT = re.compile(r"\b(?:usual|normal|normally|usually)\s+(?:\w+\s+)?(\d{1,3})\b(?!\s*(?:ml|mls|oz))")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_WEEKDAY = re.compile(r"\bsince (?:last |on )?(" + "|".join(_WEEKDAYS) + r")\b")
 _TODAY_WEEKDAY = re.compile(r"\b(?:today is|today's|it's|it is|now it's|and it's) (" + "|".join(_WEEKDAYS) + r")\b")
@@ -72,7 +72,7 @@ _VOLUME = re.compile(r"\b(\d{1,3}(?:\.\d)?)(?:\s*-\s*(\d{1,3}(?:\.\d)?))?\s*(ml|
 
 _USUAL = re.compile(r"\b(usual|usually|normal|normally|typically|most days|used to)\b")
 
-_ONLY = re.compile(r"\b(only|just|barely|hardly|managed|manages|managing)\b")
+_ONLY = re.compile(r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than)\b")
 
 _FEVER_NTH_DAY = re.compile(  # "temp on and off since thursday, that's the 6th day now"
     r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp|temps)\b[^.?!]{0,60}?"
@@ -202,8 +202,8 @@ def reduced_intake(doc: Doc) -> Optional[Span]:
         amount = float(match.group(2) or match.group(1))  # a range counts at its top
         by_unit.setdefault(unit, []).append((amount, match))
     usual = _USUAL_AMOUNT.search(text)
-    if usual and by_unit.get("ml"):  # "50ml a feed instead of her usual 150"
-        by_unit["ml"].append((float(usual.group(1)), usual))
+    if usual and len(by_unit) == 1:  # "50ml a feed instead of her usual 150", "2oz ... normally downs 6"
+        next(iter(by_unit.values())).append((float(usual.group(1)), usual))
     for amounts in by_unit.values():
         if len(amounts) < 2:
             continue

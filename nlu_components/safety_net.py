@@ -42,6 +42,7 @@ from nlu_components.readings import (
     AGE,
     CLINICAL_AGE,
     OLDER_CHILD_MONTHS,
+    age_in_days,
     age_in_months,
     fast_breathing,
     fever_days,
@@ -76,6 +77,8 @@ _CATCH_IT_FROM_ME = re.compile(
 # words of a sign that adults have too, though the rest of their sign (not feeding, few wet
 # nappies) is a baby's: "postnatal mum w gastroenteritis, mildly dehydrated"
 _ADULTS_GET_IT_TOO = frozenset({"dehydrated", "dehydration"})
+_OLDER_CHILD_WORD = re.compile(r"\b(toddler|preschooler|\d+ year old|\d+ yo|my eldest|older (son|daughter|child))\b")
+_DATES_ITS_CLAUSE = re.compile(r"\bago\b|\blast (week|month|year)\b")
 _DATES_A_CHECK = frozenset(
     "today|this morning|this afternoon|this evening|yesterday|earlier|last night".split("|")
 )
@@ -250,7 +253,9 @@ class SafetyMatcher:
             return True
         if any(context.in_past(span) for span in context.past_spans):
             return True
-        if any(context.reassured(span) for span in context.reassuring_spans + context.clinician_spans):
+        if any(context.reassured(span) for span in context.reassuring_spans):
+            return True
+        if any(context.reassured_by_clinician(span) for span in context.clinician_spans):
             return True
         # the mother's own body ("my nipples turn white then blue after feeds")
         if context.mother_body_spans and not context.baby_has_it_now:
@@ -285,6 +290,12 @@ class SafetyMatcher:
             return "a thing"
         if fact == "urgent_breathing" and _STAIN.search(context.doc[slice(*context.sentence(span))].text):
             return "a stain from food or ink"
+        if span.text.startswith("wheez") and _OLDER_CHILD_WORD.search(context.doc[slice(*context.sentence(span))].text):
+            return "an older child's wheeze"
+        if "black" in span.text and (
+            "meconium" in context.doc.text or (age_in_days(context.doc.text) or 99) <= 3
+        ):
+            return "meconium, a newborn's first poo"
         return None
 
     @staticmethod
@@ -437,16 +448,33 @@ class _Context:
             end += 1
         return start, end
 
+    def clause(self, span: Span) -> Tuple[int, int]:
+        """The token range of the clause around the span: the sentence, split at commas too."""
+        start, end = span.start, span.end
+        while start > 0 and not _ends_sentence(self.doc[start - 1]) and self.doc[start - 1].text != ",":
+            start -= 1
+        while end < len(self.doc) and not _ends_sentence(self.doc[end - 1]) and self.doc[end].text != ",":
+            end += 1
+        return start, end
+
     def in_past(self, span: Span, long_ago_only: bool = False) -> bool:
         """The sentence tells of a past episode (long ago, or resolved unless `long_ago_only`)
         and nothing in it says "now"."""
         start, end = self.sentence(span)
         cues = self.long_ago_spans if long_ago_only else self.past_spans
-        past = [p for p in cues if start <= p.start < end]
+        clause = self.clause(span)
+        # "two weeks ago", "last year" date their own clause only: in "fever 100.8 in my 8
+        # week old, he had his shots last week" the fever is now
+        past = [
+            p for p in cues
+            if start <= p.start < end
+            and (not _DATES_ITS_CLAUSE.search(p.text) or clause[0] <= p.start < clause[1])
+        ]
         if not past:
             return False
+        in_sentence = [p for p in cues if start <= p.start < end]  # "years ago now" is no "now"
         return not any(
-            start <= c.start < end and not any(p.start <= c.start < p.end for p in past)
+            start <= c.start < end and not any(p.start <= c.start < p.end for p in in_sentence)
             for c in self.current_spans
         )
 

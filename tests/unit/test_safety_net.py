@@ -81,15 +81,25 @@ def test_bereavement(matcher, nlp, text, expected):
 
 
 def test_training_examples_of_urgent_sign_are_caught_by_the_rules_alone(matcher, nlp):
-    """Recall of the deterministic back-up on the urgent_sign training examples (>= 97%)."""
+    """Every urgent_sign training example is found by the deterministic back-up alone."""
     data = yaml.safe_load((ROOT / "data/nlu/safety.yml").read_text())
     examples = [
         line.strip()[2:]
         for item in data["nlu"] if item.get("intent") == "urgent_sign"
         for line in item["examples"].splitlines() if line.strip()
     ]
-    caught = sum(bool(find(matcher, nlp, t).urgent_facts) for t in examples)
-    assert caught / len(examples) >= 0.97, f"{caught}/{len(examples)}"
+    missed = [t for t in examples if not find(matcher, nlp, t).urgent_facts]
+    assert len(examples) >= 100 and missed == []
+
+
+def test_no_training_example_of_another_intent_is_taken_for_an_urgent_sign(matcher, nlp):
+    """The rules find no sign in the 3,600-odd examples of every other intent (bereavement
+    aside): questions about signs, the mother's illness, older children, bottle refusal."""
+    from bench.nlu_benchmark import training_examples
+
+    others = [t for t, intent in training_examples() if intent not in ("urgent_sign", "bereavement")]
+    flagged = [t for t in others if find(matcher, nlp, t).urgent_facts]
+    assert len(others) > 3000 and flagged == []
 
 
 def test_finding_overrides_intent_and_adds_entities(matcher, nlp):
@@ -307,6 +317,17 @@ def test_signs_explained_away_overrule_the_classifiers_urgent_guess(matcher, nlp
         ("only 60ml a feed since yesterday instead of her usual 180, 5 months", "urgent_feeding_dehydration"),
         ("my 5 day old falls asleep within a minute at every feed, only having 5 feeds a day", "urgent_feeding_dehydration"),
         ("the midwife said all fine yesterday but tonight our 9 day old just seems different", "urgent_very_worried_young_baby"),
+        ("his tummy sucks in under his ribs with each breath, 3 months", "urgent_breathing"),
+        ("she keeps stopping to catch her breath at the breast, 5 weeks", "urgent_breathing"),
+        ("my son is 6mo and very flopy since this mornin", "urgent_unresponsive"),
+        ("only 2oz a bottle today when he normally takes 6, 4 months", "urgent_feeding_dehydration"),
+        ("she's 7 months and has slept way more than usual today, really dozy", "urgent_unresponsive"),
+        ("black tarry poo today, she's 3 months old", "urgent_vomiting"),
+        ("normally 150ml a bottle, today 50ml max, 3 months", "urgent_feeding_dehydration"),
+        ("he's been weirdly dozy and out of it since yesterday, 5 months", "urgent_unresponsive"),
+        ("nothing we do settles her even for a minute, this isn't like her, 6 weeks", "urgent_unresponsive"),
+        # "last week" dates its own clause, not the fever told before it
+        ("temp of 38.3 in my 7 week old, she had her jabs last week", "urgent_fever_under_3_months"),
     ],
 )
 def test_signs_in_counts_everyday_words_and_terse_notes_are_found(matcher, nlp, text, fact):
@@ -352,6 +373,13 @@ def test_signs_in_counts_everyday_words_and_terse_notes_are_found(matcher, nlp, 
         "which teat fits these bottles? ours is floppy and collapses when he sucks",
         "it's 35°C here this week, does my 2 month old need water as well as breastfeeds?",
         "it's 38 degrees outside, should my 6 week old have extra feeds?",
+        "I (mum) nearly fainted yesterday and went grey, the GP gave me iron. ok while feeding my 5 week old?",
+        "2 days old and a black sticky poo, is that the meconium?",
+        "it's 40 degrees here, does my breastfed 6 week old need water?",
+        "our toddler gets wheezy every winter, does breastfeeding help?",
+        "the HV had a look at his soft spot today and said it's completely normal, why does it pulse?",
+        "my daughter had a febrile seizure at 13 months, she's 6 now. does breastfeeding lower the risk for the baby?",
+        "they gave her formula on the first night because I was out of it after the section, is her gut ruined?",
     ],
 )
 def test_negations_older_children_things_and_past_episodes_are_not_urgent(matcher, nlp, text):
