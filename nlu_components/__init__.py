@@ -7,6 +7,6 @@
   (to `urgent_sign` / `bereavement`) whatever the classifier's confidence.
 - `readings`: the numbers the safety net measures (temperatures by age, days of fever, a
   counted breathing rate, wet nappies counted or timed, feeds in ml or oz).
-- `topic_evidence.TopicEvidenceGuard`: a weak topic guess that no word of the message supports
-  becomes `nlu_fallback`.
+- `topic_evidence.TopicEvidenceGuard`: a weak topic guess that no word of the message supports,
+  or a weak guess of any intent on a message of only vague words, becomes `nlu_fallback`.
 """

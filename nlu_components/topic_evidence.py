@@ -6,7 +6,9 @@ would answer a milk fact nobody asked for. This component runs after the fallbac
 classifier: when the intent is a topic (`ask_<topic>`), its confidence is below
 `min_confidence`, the message has no entity, and none of its words (lemmas) appears in that
 topic's own training examples (leaving out words common to many topics), the intent becomes
-`nlu_fallback`, so the dialogue asks "Did you mean ...?" instead of guessing.
+`nlu_fallback`, so the dialogue asks "Did you mean ...?" instead of guessing. A weak guess of
+any other intent (`deny`, say) on a message made only of vague and common words becomes
+`nlu_fallback` too.
 
 What it learns at training time is only the vocabulary of each topic intent; it is persisted
 in the model, so the guard never disagrees with the data the model was trained on.
@@ -131,11 +133,16 @@ class TopicEvidenceGuard(GraphComponent):
     def is_unsupported(self, message: Message) -> bool:
         intent = message.get(INTENT) or {}
         name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
-        if not name.startswith(TOPIC_PREFIX) or confidence >= self._config["min_confidence"]:
+        if name == FALLBACK_INTENT or confidence >= self._config["min_confidence"]:
             return False
         if message.get(ENTITIES):
             return False
-        return not (message_words(message) & self._vocabularies.get(name, set()))
+        words = message_words(message)
+        if not name.startswith(TOPIC_PREFIX):
+            # any weak guess on a message of only vague words ("hmm the thing with the stuff"
+            # read as `deny`) is no guess at all
+            return not words
+        return not (words & self._vocabularies.get(name, set()))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -59,7 +59,8 @@ def test_weak_unsupported_guess_becomes_fallback_and_keeps_the_ranking():
         ("hmm the thing with the stuff", "ask_colostrum", 0.8, []),  # confident
         ("tell me about that protein thing", "ask_lactoferrin", 0.4, []),
         ("the thing", "ask_colostrum", 0.4, [{"entity": "milk_component", "value": "IgA"}]),
-        ("hmm the thing", "greet", 0.35, []),  # not a topic intent
+        ("hello there", "greet", 0.35, []),  # not a topic intent, and a word of its own
+        ("nope", "deny", 0.45, []),
     ],
 )
 def test_supported_or_confident_or_other_intents_are_left_alone(text, intent, confidence, entities):
@@ -74,3 +75,9 @@ def test_vague_words_are_no_evidence_even_when_a_topic_example_uses_them():
     guard_ = TopicEvidenceGuard({"min_confidence": 0.5, "generic_share": 0.5}, None, None, vocabularies)
     message = guard_.process([parsed("hmm the thing with the stuff", "ask_colostrum", 0.41)])[0]
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_weak_guess_of_any_intent_on_only_vague_words_becomes_fallback():
+    message = guard().process([parsed("hmm the thing with the stuff", "deny", 0.36)])[0]
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert message.get("topic_evidence_guard") == "deny"
