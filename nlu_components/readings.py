@@ -122,7 +122,8 @@ def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
         after = doc[span.end:span.end + 2].text
         # "T 39.2", "T: 38": a nurse's shorthand for temperature, right before the number
         nurse_t = span.start > 0 and doc[span.start - 1].lower_ in ("t", "t:", "t=")
-        if has_unit or nurse_t or _TEMPERATURE_WORD.search(before) or _TEMPERATURE_WORD.search(after):
+        worded = _TEMPERATURE_WORD.search(before) or _TEMPERATURE_WORD.search(after)
+        if has_unit or nurse_t or worded:
             yield span
         elif about_baby and _BODY_READING.fullmatch(match.group(1)) and not _GESTATION.search(before):
             yield span
@@ -169,7 +170,10 @@ def too_few_wet_nappies(doc: Doc) -> Optional[Span]:
         return None
     count = days_in_words(match.group(1)) if not match.group(1).isdigit() else int(match.group(1))
     days = age_in_days(doc.text)
-    expected = 6 if days is not None and days >= 7 else 5 if days is None or days >= 5 else max(days, 1)
+    if days is None or days >= 5:
+        expected = 6 if days is not None and days >= 7 else 5
+    else:
+        expected = max(days, 1)
     if days is None and count > 2:
         return None  # without an age only one or two a day is clearly too few
     if count >= expected:
@@ -202,7 +206,8 @@ def reduced_intake(doc: Doc) -> Optional[Span]:
         amount = float(match.group(2) or match.group(1))  # a range counts at its top
         by_unit.setdefault(unit, []).append((amount, match))
     usual = _USUAL_AMOUNT.search(text)
-    if usual and len(by_unit) == 1:  # "50ml a feed instead of her usual 150", "2oz ... normally downs 6"
+    # "50ml a feed instead of her usual 150", "2oz ... when he normally downs 6"
+    if usual and len(by_unit) == 1:
         next(iter(by_unit.values())).append((float(usual.group(1)), usual))
     for amounts in by_unit.values():
         if len(amounts) < 2:
@@ -274,7 +279,8 @@ def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
     if day_of:
         return day_of, days_in_words(day_of.group(1))
     since, today = _SINCE_WEEKDAY.search(text), _TODAY_WEEKDAY.search(text)
-    if since and today and _FEVER_MENTION.search(text):  # "since last thursday and today is tuesday"
+    # "since last thursday and today is tuesday"
+    if since and today and _FEVER_MENTION.search(text):
         days = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(since.group(1))) % 7 or 7
         return since, days
     return None, 0

@@ -62,6 +62,7 @@ GAP = "~"
 MAX_GAP_TOKENS = 5
 GENERAL_QUESTION_WINDOW = 8
 MOTHER_SELF_WINDOW = 10
+OBJECT_WINDOW = 12  # "which teat fits these bottles? ours is floppy": the thing, not the baby
 
 _PAST_VERBS = frozenset("was had went turned".split())
 _CLAUSE_BREAKS = (",", ".", ";", ":", "!", "?", "(", ")")
@@ -233,20 +234,24 @@ class SafetyMatcher:
             if fast is not None and not context.near_question(fast):
                 self._add_unless_explained(finding, seen, context, self._breathing_fact, fast)
             few = too_few_wet_nappies(doc)
-            if few is not None and not context.conditional(few.start) and not context.near_question(few):
+            if few is not None and not context.conditional(few.start) \
+                    and not context.near_question(few):
                 self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, few)
             dry = hours_since_last_wet_nappy(doc)
             if dry is not None and not context.conditional(dry.start):
                 self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, dry)
             intake = reduced_intake(doc)
             if intake is not None and not context.conditional(intake.start):
-                self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, intake)
+                self._add_unless_explained(
+                    finding, seen, context, self._reduced_intake_fact, intake
+                )
         return finding
 
     def benign_reading(self, doc: Doc, context: Optional["_Context"] = None) -> bool:
         """True when the message positively reads as not urgent: a general or definitional
         question about no baby in particular, a past and resolved episode, the mother's own
-        body, only a child of a year or more, or only normal temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
+        body, only a child of 18 months or more, a clinician's reassurance, or only normal
+        temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
         rules themselves found no sign (they always have the last word on a sign they find)."""
         context = context or self.context(doc)
         if (context.general_spans or context.definitional_spans) and not context.baby_has_it_now:
@@ -283,14 +288,17 @@ class SafetyMatcher:
             return "past"
         if context.reassured_by_clinician(span):
             return "a clinician has reassured"
-        may_be_someone_else = fact in self._may_be_someone_else or span[-1].lower_ in _ADULTS_GET_IT_TOO
+        may_be_someone_else = (
+            fact in self._may_be_someone_else or span[-1].lower_ in _ADULTS_GET_IT_TOO
+        )
         if may_be_someone_else and context.about_someone_else(span, self_only=True):
             return "someone else"
         if span[-1].lower_ in ("floppy", "limp", "fit", "fits") and context.object_before(span):
             return "a thing"
-        if fact == "urgent_breathing" and _STAIN.search(context.doc[slice(*context.sentence(span))].text):
+        sentence = context.doc[slice(*context.sentence(span))].text
+        if fact == "urgent_breathing" and _STAIN.search(sentence):
             return "a stain from food or ink"
-        if span.text.startswith("wheez") and _OLDER_CHILD_WORD.search(context.doc[slice(*context.sentence(span))].text):
+        if span.text.startswith("wheez") and _OLDER_CHILD_WORD.search(sentence):
             return "an older child's wheeze"
         if "black" in span.text and (
             "meconium" in context.doc.text or (age_in_days(context.doc.text) or 99) <= 3
@@ -451,9 +459,10 @@ class _Context:
     def clause(self, span: Span) -> Tuple[int, int]:
         """The token range of the clause around the span: the sentence, split at commas too."""
         start, end = span.start, span.end
-        while start > 0 and not _ends_sentence(self.doc[start - 1]) and self.doc[start - 1].text != ",":
+        doc = self.doc
+        while start > 0 and not _ends_sentence(doc[start - 1]) and doc[start - 1].text != ",":
             start -= 1
-        while end < len(self.doc) and not _ends_sentence(self.doc[end - 1]) and self.doc[end].text != ",":
+        while end < len(doc) and not _ends_sentence(doc[end - 1]) and doc[end].text != ",":
             end += 1
         return start, end
 
@@ -554,7 +563,8 @@ class _Context:
             )
 
         return any(
-            o.end <= span.start and span.start - o.end <= 12 and not baby_subject_between(o.end, span.start)
+            o.end <= span.start and span.start - o.end <= OBJECT_WINDOW
+            and not baby_subject_between(o.end, span.start)
             for o in self.object_spans
         )
 
