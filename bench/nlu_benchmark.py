@@ -176,8 +176,16 @@ def safety_net_predictor() -> Callable[[str], str]:
     return predict
 
 
-def report(message_set: Path, baseline: "BM25Baseline", threshold: float, predict, latencies: List[float],
-           rules_only, args: argparse.Namespace) -> None:
+def report(
+    message_set: Path,
+    baseline: "BM25Baseline",
+    threshold: float,
+    predict: Callable[[str], str],
+    latencies: List[float],
+    rules_only: Callable[[str], str],
+    args: argparse.Namespace,
+) -> None:
+    """Scores one labelled set: prints the table (and errors), writes the JSON figures."""
     heldout = load_heldout(message_set)
     gold = [m.label for m in heldout]
     topics = sorted({label for label in gold if label not in (URGENT, OUT_OF_SCOPE, BENIGN)})
@@ -199,7 +207,8 @@ def report(message_set: Path, baseline: "BM25Baseline", threshold: float, predic
     for key in results["assistant"]:
         alone = results["safety_net_rules_alone"].get(key)
         alone_text = f"{alone:>13.3f}" if alone is not None else ""
-        print(f"{key:<26}{results['assistant'][key]:>11.3f}{results['bm25_baseline'][key]:>15.3f}{alone_text}")
+        ours, bm25 = results["assistant"][key], results["bm25_baseline"][key]
+        print(f"{key:<26}{ours:>11.3f}{bm25:>15.3f}{alone_text}")
     print(f"median parse latency: {results['parse_latency_ms_median']:.1f} ms per message (assistant)")
     if args.errors:
         for message, g, p in zip(heldout, gold, predicted):

@@ -8,5 +8,6 @@
 - `readings`: the numbers the safety net measures (temperatures by age, days of fever, a
   counted breathing rate, wet nappies counted or timed, feeds in ml or oz).
 - `topic_evidence.TopicEvidenceGuard`: a weak topic guess that no word of the message supports,
-  or a weak guess of any intent on a message of only vague words, becomes `nlu_fallback`.
+  or a weak guess of another intent on a message of filler words only ("hmm the thing with the
+  stuff"), becomes `nlu_fallback`.
 """

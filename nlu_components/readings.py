@@ -12,97 +12,147 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
 
+# ---- numbers and ages ----------------------------------------------------------------------
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "several": 5, "a few": 3,
+    "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}
 AGE = re.compile(
-    r"\b(\d{1,2})\s*-?\s*(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths|year|years|yr|yrs|yo)\b"
+    r"\b(\d{1,2})\s*-?\s*"
+    r"(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths|year|years|yr|yrs|yo)\b"
 )
-
-_LONG_FEVER = re.compile(
-    r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b[^.?!]{0,25}?\b(\d{1,2}|five|six|seven|eight|nine|ten|several|a few)\s+(days|day)\b"
+CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
+OLDER_CHILD = re.compile(
+    r"\b(toddler|toddlers|preschooler|older child|older son|older daughter|big sister|big brother|"
+    r"my eldest|my oldest|\d+ ?(?:year|yr)s? old|\d+ ?yo)\b"
 )
+OLDER_CHILD_MONTHS = 18.0  # what "toddler" or "my eldest" counts as, when no age is given
 
-_FEVER_DAY = re.compile(  # "fever day 6", "temp on day 5 now"
-    r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp)\s+(?:on\s+|since\s+)?day\s+(\d{1,2})\b"
+# ---- temperatures ----------------------------------------------------------------------------
+_TEMPERATURE = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:°|º|degrees?|deg)?\s*([cf])?\b")
+_TEMPERATURE_WORD = re.compile(
+    r"\b(temp|temps|temperature|thermometer|reading|readings|fever|degrees|under|below|"
+    r"axillary|armpit|rectal|oral|tympanic|ear|forehead)\b"
 )
-
-_DAY_OF_FEVER = re.compile(  # "day 6 of pyrexia", "day five of the fever"
-    r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:the\s+|a\s+|his\s+|her\s+)?"
-    r"(fever|pyrexia|temperature|temp|temps|high temps)\b"
+_NOT_A_TEMPERATURE_AFTER = frozenset(
+    "week weeks wk wks day days month months mo year years times hours hrs minutes mins "
+    "ml oz kg lb lbs g %".split()
 )
-
-_DAY_OF_IT = re.compile(r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:it|this|that)\b")
-
-_FEVER_MENTION = re.compile(r"\b(fever|feverish|febrile|pyrexi\w*|temperature|temp|temps)\b")
-
+_BODY_READING = re.compile(r"(3[4-9]|4[0-2])[.,]\d")
+_GESTATION = re.compile(r"\b(born|at|gestation|ga|weeks|wks|kg|lbs?|weight|weighs|weighed)\s*$")
 _WEATHER = re.compile(
-    r"\b(here (?:in|this|today|at|now|lately)|degrees here|c here|f here|outside|weather|heat ?wave|summer|winter|room|nursery|bath|bathwater|fridge|freezer|"
+    r"\b(here (?:in|this|today|at|now|lately)|degrees here|c here|f here|outside|weather|"
+    r"heat ?wave|summer|winter|room|nursery|bath|bathwater|fridge|freezer|"
     r"forecast|climate|sun|sunny|humid|air con|aircon|the car)\b"
 )
 _BODY_TEMPERATURE = re.compile(
     r"\b(temp|temperature|thermometer|fever|feverish|armpit|underarm|axillary|rectal|forehead|ear|"
     r"feels hot|hot to (the )?touch|reading|read)\b"
 )
-_USUAL_AMOUNT = re.compile(r"\b(?:usual|normal|normally|usually)\s+(?:\w+\s+)?(\d{1,3})\b(?!\s*(?:ml|mls|oz))")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SINCE_WEEKDAY = re.compile(r"\bsince (?:last |on )?(" + "|".join(_WEEKDAYS) + r")\b")
-_TODAY_WEEKDAY = re.compile(r"\b(?:today is|today's|it's|it is|now it's|and it's) (" + "|".join(_WEEKDAYS) + r")\b")
-_BREATH_WORD = re.compile(r"\b(breath|breaths|breathing|breathes|resps|respirations|rr|resp rate|respiratory rate)\b")
 
-_RATE = re.compile(
-    r"\b(?:rr|resp rate|respiratory rate|resps)\s*(?:of|is|was|=|:)?\s*(\d{2,3})\b"
-    r"|\b(\d{2,3})\s*(?:breaths\s*)?(?:in\s+(?:one|a|1)\s+min(?:ute)?|a\s+min(?:ute)?|per\s+min(?:ute)?|/\s*min|bpm|breaths)\b"
+# ---- how long a fever has lasted -------------------------------------------------------------
+_LONG_FEVER = re.compile(  # "a temp for 6 days"
+    r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b[^.?!]{0,25}?"
+    r"\b(\d{1,2}|five|six|seven|eight|nine|ten|several|a few)\s+(days|day)\b"
 )
-
-_WET_COUNT = re.compile(
-    r"\b(\d|one|two|three|four)\s+(?:\w+\s+)?wet\s+(?:nappies|nappy|diapers|diaper|ones)\b"
-    r"[^.?!]{0,25}?\b(?:24\s*h|24\s*hrs?|24\s*hours|a day|per day|in a day|all day|since yesterday|in the last day)"
+_FEVER_DAY = re.compile(  # "fever day 6", "temp on day 5 now"
+    r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp)\s+(?:on\s+|since\s+)?"
+    r"day\s+(\d{1,2})\b"
 )
-
-_WET_COUNT_DATED = re.compile(  # "yesterday we had 4 wet nappies"
-    r"\b(?:yesterday|in the last 24\s*(?:h|hrs?|hours)|in 24\s*(?:h|hrs?|hours))\b[^.?!]{0,20}?"
-    r"\b(\d|one|two|three|four|five)\s+(?:\w+\s+)?wet\s+(?:nappies|nappy|diapers|diaper|ones)\b"
-)
-
-_LAST_WET = re.compile(r"\blast\s+(?:wet\s+(?:nappy|nappies|diaper|diapers|one)|wee|pee|wet)\b")
-
-_HOURS_AGO = re.compile(r"\b(\d{1,2})\s*(?:hours|hrs|hr|h)\s+ago\b")
-
-_CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b")
-
-_VOLUME = re.compile(r"\b(\d{1,3}(?:\.\d)?)(?:\s*-\s*(\d{1,3}(?:\.\d)?))?\s*(ml|mls|oz|ozs|ounces?)\b")
-
-_USUAL = re.compile(r"\b(usual|usually|normal|normally|typically|most days|used to)\b")
-
-_ONLY = re.compile(r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than)\b")
-
 _FEVER_NTH_DAY = re.compile(  # "temp on and off since thursday, that's the 6th day now"
     r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp|temps)\b[^.?!]{0,60}?"
     r"\b(\d{1,2}|fifth|sixth|seventh|eighth|ninth|tenth)(?:st|nd|rd|th)?\s+day\b"
 )
-
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 5, "a few": 3,
-    "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-}
-
-CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
-
-_OLDER_CHILD = re.compile(r"\b(toddler|toddlers|preschooler|older child|big sister|big brother|my eldest)\b")
-OLDER_CHILD_MONTHS = 18.0  # what "toddler" or "my eldest" counts as, when no age is given
-
-_TEMPERATURE_WORD = re.compile(
-    r"\b(temp|temps|temperature|thermometer|reading|readings|fever|degrees|under|below|"
-    r"axillary|armpit|rectal|oral|tympanic|ear|forehead)\b"
+_DAY_OF_FEVER = re.compile(  # "day 6 of pyrexia", "day five of the fever"
+    r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:the\s+|a\s+|his\s+|her\s+)?"
+    r"(fever|pyrexia|temperature|temp|temps|high temps)\b"
+)
+_DAY_OF_IT = re.compile(
+    r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:it|this|that)\b"
+)
+_FEVER_MENTION = re.compile(r"\b(fever|feverish|febrile|pyrexi\w*|temperature|temp|temps)\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SINCE_WEEKDAY = re.compile(r"\bsince (?:last |on )?(" + "|".join(_WEEKDAYS) + r")\b")
+_TODAY_WEEKDAY = re.compile(
+    r"\b(?:today is|today's|it's|it is|now it's|and it's) (" + "|".join(_WEEKDAYS) + r")\b"
 )
 
-_NOT_A_TEMPERATURE_AFTER = frozenset(
-    "week weeks wk wks day days month months mo year years times hours hrs minutes mins ml oz kg lb lbs g %".split()
+# ---- breathing rate --------------------------------------------------------------------------
+_BREATH_WORD = re.compile(
+    r"\b(breath|breaths|breathing|breathes|resps|respirations|rr|resp rate|respiratory rate)\b"
+)
+_RATE = re.compile(
+    r"\b(?:rr|resp rate|respiratory rate|resps)\s*(?:of|is|was|=|:)?\s*(\d{2,3})\b"
+    r"|\b(\d{2,3})\s*(?:breaths\s*)?"
+    r"(?:in\s+(?:one|a|1)\s+min(?:ute)?|a\s+min(?:ute)?|per\s+min(?:ute)?|/\s*min|bpm|breaths)\b"
 )
 
-_BODY_READING = re.compile(r"(3[4-9]|4[0-2])[.,]\d")
+# ---- wet nappies -----------------------------------------------------------------------------
+_WET_COUNT = re.compile(  # "2 wet ones in the last 24 hrs"
+    r"\b(\d|one|two|three|four)\s+(?:\w+\s+)?wet\s+(?:nappies|nappy|diapers|diaper|ones)\b"
+    r"[^.?!]{0,25}?"
+    r"\b(?:24\s*h|24\s*hrs?|24\s*hours|a day|per day|in a day|all day|since yesterday|"
+    r"in the last day)"
+)
+_WET_COUNT_DATED = re.compile(  # "yesterday we had 4 wet nappies"
+    r"\b(?:yesterday|in the last 24\s*(?:h|hrs?|hours)|in 24\s*(?:h|hrs?|hours))\b[^.?!]{0,20}?"
+    r"\b(\d|one|two|three|four|five)\s+(?:\w+\s+)?wet\s+(?:nappies|nappy|diapers|diaper|ones)\b"
+)
+_LAST_WET = re.compile(r"\blast\s+(?:wet\s+(?:nappy|nappies|diaper|diapers|one)|wee|pee|wet)\b")
+_HOURS_AGO = re.compile(r"\b(\d{1,2})\s*(?:hours|hrs|hr|h)\s+ago\b")
+_CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b")
 
-_GESTATION = re.compile(r"\b(born|at|gestation|ga|weeks|wks|kg|lbs?|weight|weighs|weighed)\s*$")
+# ---- feed amounts ----------------------------------------------------------------------------
+_VOLUME = re.compile(
+    r"\b(\d{1,3}(?:\.\d)?)(?:\s*-\s*(\d{1,3}(?:\.\d)?))?\s*(ml|mls|oz|ozs|ounces?)\b"
+)
+_USUAL = re.compile(r"\b(usual|usually|normal|normally|typically|most days|used to)\b")
+_USUAL_AMOUNT = re.compile(  # "her usual 150", "normally downs 6": the unit is the message's
+    r"\b(?:usual|normal|normally|usually)\s+(?:\w+\s+)?(\d{1,3})\b(?!\s*(?:ml|mls|oz))"
+)
+_ONLY = re.compile(
+    r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than)\b"
+)
 
-_TEMPERATURE = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:°|º|degrees?|deg)?\s*([cf])?\b")
+
+def number_in_words(text: str) -> int:
+    """"6", "six" or "sixth" as 6; 0 for a word it does not know."""
+    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text, 0)
+
+
+def age_in_months(text: str) -> Optional[float]:
+    """The youngest age the message states, in months ("my toddler and my 4 week old" is about
+    a 4-week-old), or None."""
+    if re.search(r"\bnew ?born\b|\bpreemie\b|\bnb\b|\bneonate\b", text):
+        return 0.0
+    ages: List[float] = []
+    for match in CLINICAL_AGE.finditer(text):
+        number, unit = int(match.group(1)), match.group(2)
+        ages.append({"52": number / 4.35, "12": float(number), "7": number / 30.0}[unit])
+    for match in AGE.finditer(text):
+        number, unit = int(match.group(1)), match.group(2)
+        if unit.startswith("d"):
+            ages.append(number / 30.0)
+        elif unit.startswith("w"):
+            ages.append(number / 4.35)
+        elif unit.startswith("y"):
+            ages.append(number * 12.0)
+        else:
+            ages.append(float(number))
+    if OLDER_CHILD.search(text):
+        ages.append(OLDER_CHILD_MONTHS)
+    return min(ages) if ages else None
+
+
+def age_in_days(text: str) -> Optional[float]:
+    """The baby's age in days for nappy counts: "day 6", "6 days old", or from weeks and months."""
+    day = re.search(r"\b(?:day|d)\s?(\d{1,2})\b", text)
+    if day:
+        return float(day.group(1))
+    months = age_in_months(text)
+    return months * 30 if months is not None else None
+
 
 def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
     """Numbers that are temperatures: with a unit, next to a temperature word ("temp 38.4",
@@ -125,8 +175,53 @@ def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
         worded = _TEMPERATURE_WORD.search(before) or _TEMPERATURE_WORD.search(after)
         if has_unit or nurse_t or worded:
             yield span
-        elif about_baby and _BODY_READING.fullmatch(match.group(1)) and not _GESTATION.search(before):
+        elif about_baby and _BODY_READING.fullmatch(match.group(1)) \
+                and not _GESTATION.search(before):
             yield span
+
+
+def is_fever(text: str, celsius: float = 38.0) -> bool:
+    """At or above `celsius` (38 °C = 100.4 °F by default), in °C or °F."""
+    match = _TEMPERATURE.search(text)
+    if not match:
+        return False
+    value = float(match.group(1).replace(",", "."))
+    unit = match.group(2)
+    if unit == "f" or (unit is None and 99 <= value <= 110):
+        return value >= round(celsius * 9 / 5 + 32, 1)
+    return celsius <= value <= 43.0
+
+
+def is_low(span: Span) -> bool:
+    """Below 36 °C / 96.8 °F ("under 36" counts too)."""
+    match = _TEMPERATURE.search(span.text)
+    if not match:
+        return False
+    value = float(match.group(1).replace(",", "."))
+    unit = match.group(2)
+    before = span.doc[max(span.start - 2, 0):span.start].text
+    limit_word = re.search(r"\b(under|below|less than|lower than)\b", before) is not None
+    if unit == "f" or (unit is None and 86 <= value <= 97):
+        return value < 96.8 or (limit_word and value <= 96.8)
+    return 30 <= value < 36 or (limit_word and value == 36)
+
+
+def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
+    """How many days a fever has lasted, where the message says: "a temp for 6 days", "fever
+    day 5", "the 6th day now", "day 6 of pyrexia", "day 5 of it". (None, 0) when it does not."""
+    match = _LONG_FEVER.search(text) or _FEVER_DAY.search(text) or _FEVER_NTH_DAY.search(text)
+    if match:
+        return match, number_in_words(match.group(2))
+    day_of = _DAY_OF_FEVER.search(text) or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text))
+    if day_of:
+        return day_of, number_in_words(day_of.group(1))
+    since, today = _SINCE_WEEKDAY.search(text), _TODAY_WEEKDAY.search(text)
+    # "since last thursday and today is tuesday"
+    if since and today and _FEVER_MENTION.search(text):
+        days = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(since.group(1))) % 7 or 7
+        return since, days
+    return None, 0
+
 
 def fast_breathing(doc: Doc) -> Optional[Span]:
     """A counted breathing rate of 60 a minute or more (NICE NG143 red/amber: fast breathing),
@@ -141,6 +236,27 @@ def fast_breathing(doc: Doc) -> Optional[Span]:
         if 60 <= rate <= 150:
             return doc.char_span(match.start(), match.end(), alignment_mode="expand")
     return None
+
+
+def too_few_wet_nappies(doc: Doc) -> Optional[Span]:
+    """Fewer wet nappies in a day than a baby of that age should have (UNICEF UK BFI: about
+    one per day of life up to day 5, then 5 or more heavy ones; NHS: fewer wet nappies is a
+    warning sign): "Day 6 ... 2 wet ones in the last 24 hrs". Counts "so far" are left alone."""
+    match = _WET_COUNT.search(doc.text) or _WET_COUNT_DATED.search(doc.text)
+    if match is None or re.search(r"\bso far\b", doc.text[match.start():match.end() + 20]):
+        return None
+    count = number_in_words(match.group(1))
+    days = age_in_days(doc.text)
+    if days is None or days >= 5:
+        expected = 6 if days is not None and days >= 7 else 5
+    else:
+        expected = max(days, 1)
+    if days is None and count > 2:
+        return None  # without an age only one or two a day is clearly too few
+    if count >= expected:
+        return None
+    return doc.char_span(match.start(), match.end(), alignment_mode="expand")
+
 
 def hours_since_last_wet_nappy(doc: Doc) -> Optional[Span]:
     """No wet nappy for 8 hours or more (NHS: "none in 8 h" in a young baby), told as a time:
@@ -161,36 +277,11 @@ def hours_since_last_wet_nappy(doc: Doc) -> Optional[Span]:
         return None
     return doc.char_span(last.start(), last.end(), alignment_mode="expand")
 
-def too_few_wet_nappies(doc: Doc) -> Optional[Span]:
-    """Fewer wet nappies in a day than a baby of that age should have (UNICEF UK BFI: about
-    one per day of life up to day 5, then 5 or more heavy ones; NHS: fewer wet nappies is a
-    warning sign): "Day 6 ... 2 wet ones in the last 24 hrs". Counts "so far" are left alone."""
-    match = _WET_COUNT.search(doc.text) or _WET_COUNT_DATED.search(doc.text)
-    if match is None or re.search(r"\bso far\b", doc.text[match.start():match.end() + 20]):
-        return None
-    count = days_in_words(match.group(1)) if not match.group(1).isdigit() else int(match.group(1))
-    days = age_in_days(doc.text)
-    if days is None or days >= 5:
-        expected = 6 if days is not None and days >= 7 else 5
-    else:
-        expected = max(days, 1)
-    if days is None and count > 2:
-        return None  # without an age only one or two a day is clearly too few
-    if count >= expected:
-        return None
-    return doc.char_span(match.start(), match.end(), alignment_mode="expand")
-
-def age_in_days(text: str) -> Optional[float]:
-    """The baby's age in days for nappy counts: "day 6", "6 days old", or from weeks and months."""
-    day = re.search(r"\b(?:day|d)\s?(\d{1,2})\b", text)
-    if day:
-        return float(day.group(1))
-    months = age_in_months(text)
-    return months * 30 if months is not None else None
 
 def _clock(match: "re.Match") -> float:
     hour = int(match.group(1)) % 12 + (12 if match.group(3) == "pm" else 0)
     return hour + int(match.group(2) or 0) / 60
+
 
 def reduced_intake(doc: Doc) -> Optional[Span]:
     """Feeds down to half the usual amount or less (NICE NG143: "reduced to less than 50% of
@@ -199,9 +290,8 @@ def reduced_intake(doc: Doc) -> Optional[Span]:
     text = doc.text
     if not (_USUAL.search(text) and _ONLY.search(text)):
         return None
-    found = [m for m in _VOLUME.finditer(text)]
     by_unit: Dict[str, List[Tuple[float, re.Match]]] = {}
-    for match in found:
+    for match in _VOLUME.finditer(text):
         unit = "oz" if match.group(3).startswith(("oz", "ounce")) else "ml"
         amount = float(match.group(2) or match.group(1))  # a range counts at its top
         by_unit.setdefault(unit, []).append((amount, match))
@@ -217,70 +307,3 @@ def reduced_intake(doc: Doc) -> Optional[Span]:
         if 0 < low <= high / 2:
             return doc.char_span(low_match.start(), low_match.end(), alignment_mode="expand")
     return None
-
-def is_fever(text: str, celsius: float = 38.0) -> bool:
-    """At or above `celsius` (38 °C = 100.4 °F by default), in °C or °F."""
-    match = _TEMPERATURE.search(text)
-    if not match:
-        return False
-    value = float(match.group(1).replace(",", "."))
-    unit = match.group(2)
-    if unit == "f" or (unit is None and 99 <= value <= 110):
-        return value >= round(celsius * 9 / 5 + 32, 1)
-    return celsius <= value <= 43.0
-
-def is_low(span: Span) -> bool:
-    """Below 36 °C / 96.8 °F ("under 36" counts too)."""
-    match = _TEMPERATURE.search(span.text)
-    if not match:
-        return False
-    value = float(match.group(1).replace(",", "."))
-    unit = match.group(2)
-    before = span.doc[max(span.start - 2, 0):span.start].text
-    limit_word = re.search(r"\b(under|below|less than|lower than)\b", before) is not None
-    if unit == "f" or (unit is None and 86 <= value <= 97):
-        return value < 96.8 or (limit_word and value <= 96.8)
-    return 30 <= value < 36 or (limit_word and value == 36)
-
-def days_in_words(text: str) -> int:
-    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text, 0)
-
-def age_in_months(text: str) -> Optional[float]:
-    """The youngest age the message states, in months ("my toddler and my 4 week old" is about
-    a 4-week-old), or None."""
-    if re.search(r"\bnew ?born\b|\bpreemie\b|\bnb\b|\bneonate\b", text):
-        return 0.0
-    ages: List[float] = []
-    for match in CLINICAL_AGE.finditer(text):
-        number, unit = int(match.group(1)), match.group(2)
-        ages.append({"52": number / 4.35, "12": float(number), "7": number / 30.0}[unit])
-    for match in AGE.finditer(text):
-        number, unit = int(match.group(1)), match.group(2)
-        if unit.startswith("d"):
-            ages.append(number / 30.0)
-        elif unit.startswith("w"):
-            ages.append(number / 4.35)
-        elif unit.startswith("y"):
-            ages.append(number * 12.0)
-        else:
-            ages.append(float(number))
-    if _OLDER_CHILD.search(text):
-        ages.append(OLDER_CHILD_MONTHS)
-    return min(ages) if ages else None
-
-
-def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
-    """How many days a fever has lasted, where the message says: "a temp for 6 days", "fever
-    day 5", "the 6th day now", "day 6 of pyrexia", "day 5 of it". (None, 0) when it does not."""
-    match = _LONG_FEVER.search(text) or _FEVER_DAY.search(text) or _FEVER_NTH_DAY.search(text)
-    if match:
-        return match, days_in_words(match.group(2))
-    day_of = _DAY_OF_FEVER.search(text) or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text))
-    if day_of:
-        return day_of, days_in_words(day_of.group(1))
-    since, today = _SINCE_WEEKDAY.search(text), _TODAY_WEEKDAY.search(text)
-    # "since last thursday and today is tuesday"
-    if since and today and _FEVER_MENTION.search(text):
-        days = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(since.group(1))) % 7 or 7
-        return since, days
-    return None, 0

@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span
 from nlu_components.readings import (
     AGE,
     CLINICAL_AGE,
+    OLDER_CHILD,
     OLDER_CHILD_MONTHS,
     age_in_days,
     age_in_months,
@@ -78,7 +79,6 @@ _CATCH_IT_FROM_ME = re.compile(
 # words of a sign that adults have too, though the rest of their sign (not feeding, few wet
 # nappies) is a baby's: "postnatal mum w gastroenteritis, mildly dehydrated"
 _ADULTS_GET_IT_TOO = frozenset({"dehydrated", "dehydration"})
-_OLDER_CHILD_WORD = re.compile(r"\b(toddler|preschooler|\d+ year old|\d+ yo|my eldest|older (son|daughter|child))\b")
 _DATES_ITS_CLAUSE = re.compile(r"\bago\b|\blast (week|month|year)\b")
 _DATES_A_CHECK = frozenset(
     "today|this morning|this afternoon|this evening|yesterday|earlier|last night".split("|")
@@ -298,7 +298,7 @@ class SafetyMatcher:
         sentence = context.doc[slice(*context.sentence(span))].text
         if fact == "urgent_breathing" and _STAIN.search(sentence):
             return "a stain from food or ink"
-        if span.text.startswith("wheez") and _OLDER_CHILD_WORD.search(sentence):
+        if span.text.startswith("wheez") and OLDER_CHILD.search(sentence):
             return "an older child's wheeze"
         if "black" in span.text and (
             "meconium" in context.doc.text or (age_in_days(context.doc.text) or 99) <= 3
@@ -420,6 +420,8 @@ class _Context:
         self.not_a_sign_spans = found["not_a_sign"]
         self.object_spans = found["objects_before_floppy"]
         self.mother_body_spans = found["mother_body"]
+        # "will she catch it off me?", "can I still breastfeed?": the speaker is the one ill
+        self.speaker_is_ill = _CATCH_IT_FROM_ME.search(doc.text) is not None
 
     @staticmethod
     def _near(spans: List[Span], start: int, end: int) -> bool:
@@ -541,7 +543,7 @@ class _Context:
         # bug, been throwing up all night. can I still feed?": the speaker's own illness,
         # told without an "I", in a sentence with no baby in it
         first, last = self.sentence(span)
-        if _CATCH_IT_FROM_ME.search(self.doc.text) and not self._baby_between(first, last):
+        if self.speaker_is_ill and not self._baby_between(first, last):
             return True
         if _ME_NOT_THE_BABY.search(self.doc[first:last].text):  # "(me, not the baby)"
             return True

@@ -7,8 +7,8 @@ classifier: when the intent is a topic (`ask_<topic>`), its confidence is below
 `min_confidence`, the message has no entity, and none of its words (lemmas) appears in that
 topic's own training examples (leaving out words common to many topics), the intent becomes
 `nlu_fallback`, so the dialogue asks "Did you mean ...?" instead of guessing. A weak guess of
-any other intent (`deny`, say) on a message made only of vague and common words becomes
-`nlu_fallback` too.
+any other intent (`deny`, say) on a message of filler words only ("hmm", "thing", "stuff")
+becomes `nlu_fallback` too; short replies ("ok") and the safety net's intents never do.
 
 What it learns at training time is only the vocabulary of each topic intent; it is persisted
 in the model, so the guard never disagrees with the data the model was trained on.
@@ -38,16 +38,26 @@ _STOPWORDS = frozenset(
     if in into is it its im i'm just like me my of on or our should so that the their them then
     there these they this to was we what when where which who why will with would you your""".split()
 )
-# Vague words name no topic, so they are no evidence for one ("the thing with the stuff").
-_VAGUE = frozenset(
-    """hmm hmmm umm erm thing things stuff something anything everything bit lot kind sort
-    question questions ask asking know tell want need help please okay yeah""".split()
+# Words that fill a sentence without asking anything: "hmm the thing with the stuff".
+_FILLER = frozenset(
+    "hmm hmmm umm erm thing things stuff something anything everything bit lot kind sort".split()
 )
+# Vague words name no topic, so they are no evidence for one ("the thing with the stuff").
+_VAGUE = _FILLER | frozenset(
+    "question questions ask asking know tell want need help please okay yeah".split()
+)
+# The safety net decides on these itself (it runs after this guard).
+_NEVER_DEMOTED = frozenset({"urgent_sign", "bereavement"})
+
+
+def raw_words(message: Message) -> Set[str]:
+    """The message's lower-case words, stopwords and all."""
+    return set(_WORD.findall((message.get(TEXT) or "").lower()))
 
 
 def message_words(message: Message) -> Set[str]:
     """Lower-case words and their lemmas (from the spaCy tokenizer, when it ran)."""
-    words = set(_WORD.findall((message.get(TEXT) or "").lower()))
+    words = raw_words(message)
     for token in message.get(TOKENS_NAMES[TEXT]) or []:
         lemma = (token.lemma or token.text or "").lower()
         words.update(_WORD.findall(lemma))
@@ -139,9 +149,12 @@ class TopicEvidenceGuard(GraphComponent):
             return False
         words = message_words(message)
         if not name.startswith(TOPIC_PREFIX):
-            # any weak guess on a message of only vague words ("hmm the thing with the stuff"
-            # read as `deny`) is no guess at all
-            return not words
+            # a weak guess on filler alone ("hmm the thing with the stuff" read as `deny`) is
+            # no guess at all; a short reply ("ok", "help") and the safety net's intents are
+            # left to their own handling
+            if name in _NEVER_DEMOTED:
+                return False
+            return not words and bool(raw_words(message) & _FILLER)
         return not (words & self._vocabularies.get(name, set()))
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -61,6 +61,9 @@ def test_weak_unsupported_guess_becomes_fallback_and_keeps_the_ranking():
         ("the thing", "ask_colostrum", 0.4, [{"entity": "milk_component", "value": "IgA"}]),
         ("hello there", "greet", 0.35, []),  # not a topic intent, and a word of its own
         ("nope", "deny", 0.45, []),
+        ("ok", "affirm", 0.34, []),  # a short reply, no filler
+        ("okay", "affirm", 0.34, []),
+        ("hmm something", "urgent_sign", 0.35, []),  # the safety net's to judge
     ],
 )
 def test_supported_or_confident_or_other_intents_are_left_alone(text, intent, confidence, entities):
