@@ -25,7 +25,14 @@ AGE = re.compile(
 CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
 OLDER_CHILD = re.compile(
     r"\b(toddler|toddlers|preschooler|older child|older son|older daughter|big sister|big brother|"
-    r"my eldest|my oldest|\d+ ?(?:year|yr)s? old|\d+ ?yo)\b"
+    r"my eldest|my oldest|\d+ ?(?:year|yr)s? old|\d+ ?yo|big lad|"
+    r"(?:is|aged) (?:two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?!(?: and a (?:half|quarter))?\s*(?:day|days|week|weeks|wks|month|months|mo)\b)"
+    r"(?: and a (?:half|quarter))?|"
+    r"(?:son|daughter|child|boy|girl|granddaughter|grandson) aged \d{1,2}"
+    r"(?!\s*(?:d|day|days|w|wk|wks|week|weeks|m|mo|mos|month|months)\b))\b"
+    # "dd (5)": a child's age in years in brackets
+    r"|\b(?:dd|ds)\s*\((?:[2-9]|1[0-7])\)"
 )
 OLDER_CHILD_MONTHS = 18.0  # what "toddler" or "my eldest" counts as, when no age is given
 
@@ -33,7 +40,9 @@ OLDER_CHILD_MONTHS = 18.0  # what "toddler" or "my eldest" counts as, when no ag
 _TEMPERATURE = re.compile(r"\b(\d{2,3}(?:[.,]\d{1,2})?)\s*(?:°|º|degrees?|deg)?\s*([cf])?\b")
 _TEMPERATURE_WORD = re.compile(
     r"\b(temp|temps|temperature|thermometer|reading|readings|fever|degrees|under|below|"
-    r"axillary|armpit|rectal|oral|tympanic|ear|forehead)\b"
+    r"axillary|armpit|rectal|rectally|oral|orally|tympanic|ear|forehead|underarm|took it|"
+    # "has been at 39.4 since this afternoon", "hovering around 38.5"
+    r"(?:been|is|was|sitting|hovering|stuck|stayed|staying) (?:at|around))\b"
 )
 _NOT_A_TEMPERATURE_AFTER = frozenset(
     "week weeks wk wks day days month months mo year years times hours hrs minutes mins "
@@ -42,9 +51,14 @@ _NOT_A_TEMPERATURE_AFTER = frozenset(
 _BODY_READING = re.compile(r"(3[4-9]|4[0-2])[.,]\d")
 _GESTATION = re.compile(r"\b(born|at|gestation|ga|weeks|wks|kg|lbs?|weight|weighs|weighed)\s*$")
 _WEATHER = re.compile(
-    r"\b(here (?:in|this|today|at|now|lately)|degrees here|c here|f here|outside|weather|"
+    r"\b(here (?:in|this|today|at|now|lately)|degrees here|c here|f here|degrees out|outside|"
+    r"weather|"
     r"heat ?wave|summer|winter|room|nursery|bath|bathwater|fridge|freezer|"
     r"forecast|climate|sun|sunny|humid|air con|aircon|the car)\b"
+)
+_THING_TEMPERATURE = re.compile(
+    r"\b(bath ?water|bath|water|milk|fridge|freezer|room|nursery|bottle warmer|warmer|kettle|"
+    r"oven|formula)\b(?:(?!\b(?:she|he|baby|her|his|temp|temperature)\b)[^.?!])*$"
 )
 _BODY_TEMPERATURE = re.compile(
     r"\b(temp|temperature|thermometer|fever|feverish|armpit|underarm|axillary|rectal|forehead|ear|"
@@ -73,19 +87,25 @@ _DAY_OF_IT = re.compile(
 )
 _FEVER_MENTION = re.compile(r"\b(fever|feverish|febrile|pyrexi\w*|temperature|temp|temps)\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SINCE_WEEKDAY = re.compile(r"\bsince (?:last |on )?(" + "|".join(_WEEKDAYS) + r")\b")
+_WEEKDAY_NAMES = (
+    r"(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|"
+    r"sunday|sun)"
+)
+_SINCE_WEEKDAY = re.compile(r"\bsince (?:last |on )?" + _WEEKDAY_NAMES + r"\b")
 _TODAY_WEEKDAY = re.compile(
-    r"\b(?:today is|today's|it's|it is|now it's|and it's) (" + "|".join(_WEEKDAYS) + r")\b"
+    r"\b(?:today is|today's|it's|it is|now it's|and it's|today)(?: now)? " + _WEEKDAY_NAMES + r"\b"
 )
 
 # ---- breathing rate --------------------------------------------------------------------------
 _BREATH_WORD = re.compile(
-    r"\b(breath|breaths|breathing|breathes|resps|respirations|rr|resp rate|respiratory rate)\b"
+    r"\b(breath|breaths|breathe|breathing|breathes|resps|respirations|rr|resp rate|"
+    r"respiratory rate)\b"
 )
 _RATE = re.compile(
     r"\b(?:rr|resp rate|respiratory rate|resps)\s*(?:of|is|was|=|:)?\s*(\d{2,3})\b"
     r"|\b(\d{2,3})\s*(?:breaths\s*)?"
-    r"(?:in\s+(?:one|a|1)\s+min(?:ute)?|a\s+min(?:ute)?|per\s+min(?:ute)?|/\s*min|bpm|breaths)\b"
+    r"(?:times\s+)?(?:in\s+(?:one|a|1)\s+min(?:ute)?|a\s+min(?:ute)?|per\s+min(?:ute)?|/\s*min|"
+    r"bpm|breaths)\b"
 )
 
 # ---- wet nappies -----------------------------------------------------------------------------
@@ -105,14 +125,20 @@ _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b")
 
 # ---- feed amounts ----------------------------------------------------------------------------
 _VOLUME = re.compile(
-    r"\b(\d{1,3}(?:\.\d)?)(?:\s*-\s*(\d{1,3}(?:\.\d)?))?\s*(ml|mls|oz|ozs|ounces?)\b"
+    r"\b(\d{1,3}(?:\.\d)?)(?:\s*(?:-|or|to)\s*(\d{1,3}(?:\.\d)?))?\s*(ml|mls|oz|ozs|ounces?)\b"
 )
 _USUAL = re.compile(r"\b(usual|usually|normal|normally|typically|most days|used to)\b")
 _USUAL_AMOUNT = re.compile(  # "her usual 150", "normally downs 6": the unit is the message's
     r"\b(?:usual|normal|normally|usually)\s+(?:\w+\s+)?(\d{1,3})\b(?!\s*(?:ml|mls|oz))"
 )
 _ONLY = re.compile(
-    r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than)\b"
+    r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than|"
+    r"since|down to|instead of)\b"
+)
+# "today only 40-50 each time": an amount without a unit, in the message's unit
+_BARE_AMOUNT = re.compile(
+    r"\b(\d{1,3})(?:\s*(?:-|or|to)\s*(\d{1,3}))?\s+(?:each time|a feed|per feed|each feed|"
+    r"a bottle|per bottle|each bottle)\b"
 )
 
 
@@ -162,6 +188,8 @@ def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
         around = doc.text[max(match.start() - 40, 0):match.end() + 40]
         if _WEATHER.search(around) and not _BODY_TEMPERATURE.search(around):
             continue  # "it's 35°C here in Perth this week": the weather, not a baby
+        if _THING_TEMPERATURE.search(doc.text[max(match.start() - 30, 0):match.start()]):
+            continue  # "bath water read 38.5", "the milk was 37 degrees"
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
             continue
@@ -178,6 +206,22 @@ def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
         elif about_baby and _BODY_READING.fullmatch(match.group(1)) \
                 and not _GESTATION.search(before):
             yield span
+
+
+def things_temperature(text: str) -> bool:
+    """A temperature in degrees that belongs to the weather, a room, water or milk ("the nursery
+    thermometer says 16 degrees"), and no word that makes it the body's."""
+    for match in _TEMPERATURE.finditer(text):
+        if not (match.group(2) or re.search(r"°|º|deg", match.group(0))):
+            continue
+        around = re.sub(
+            r"\b(room|nursery|bath|fridge|freezer) thermometer\b", r"\1",
+            text[max(match.start() - 40, 0):match.end() + 40],
+        )
+        if (_WEATHER.search(around) or _THING_TEMPERATURE.search(text[:match.start()][-30:])) \
+                and not _BODY_TEMPERATURE.search(around):
+            return True
+    return False
 
 
 def is_fever(text: str, celsius: float = 38.0) -> bool:
@@ -206,6 +250,11 @@ def is_low(span: Span) -> bool:
     return 30 <= value < 36 or (limit_word and value == 36)
 
 
+def _weekday(name: str) -> int:
+    """Monday is 0: "mon", "tues", "thursday"."""
+    return next(i for i, day in enumerate(_WEEKDAYS) if day.startswith(name[:3]))
+
+
 def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
     """How many days a fever has lasted, where the message says: "a temp for 6 days", "fever
     day 5", "the 6th day now", "day 6 of pyrexia", "day 5 of it". (None, 0) when it does not."""
@@ -218,7 +267,7 @@ def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
     since, today = _SINCE_WEEKDAY.search(text), _TODAY_WEEKDAY.search(text)
     # "since last thursday and today is tuesday"
     if since and today and _FEVER_MENTION.search(text):
-        days = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(since.group(1))) % 7 or 7
+        days = (_weekday(today.group(1)) - _weekday(since.group(1))) % 7 or 7
         return since, days
     return None, 0
 
@@ -299,6 +348,9 @@ def reduced_intake(doc: Doc) -> Optional[Span]:
     # "50ml a feed instead of her usual 150", "2oz ... when he normally downs 6"
     if usual and len(by_unit) == 1:
         next(iter(by_unit.values())).append((float(usual.group(1)), usual))
+    bare = _BARE_AMOUNT.search(text)
+    if bare and len(by_unit) == 1:
+        next(iter(by_unit.values())).append((float(bare.group(2) or bare.group(1)), bare))
     for amounts in by_unit.values():
         if len(amounts) < 2:
             continue

@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from nlu_components.benign_reading import AN_AGE, benign_reading, ends_sentence
 from nlu_components.readings import (
     AGE,
     CLINICAL_AGE,
@@ -68,13 +69,20 @@ OBJECT_WINDOW = 12  # "which teat fits these bottles? ours is floppy": the thing
 _PAST_VERBS = frozenset("was had went turned".split())
 _CLAUSE_BREAKS = (",", ".", ";", ":", "!", "?", "(", ")")
 _SHORT_TIME_UNITS = frozenset("seconds secs sec minutes mins min hours hrs hour".split())
+_RECENT_SPAN = frozenset("few couple day days hour hours night two three 24 48 12 week".split())
+_HOURS_OLD = re.compile(r"\b\d{1,2}\s*(?:h|hr|hrs|hours)\s+(?:old|of age)\b")
 _WELL = frozenset("well fine healthy ok okay thriving".split())
 _OLDER_SIBLING = frozenset("older eldest oldest toddler big".split())
+_OTHER_FAMILIES = frozenset("sister brother cousin friend neighbour neighbor colleague".split())
 _CATCH_IT_FROM_ME = re.compile(
     r"\b(catch|get) (it|this|that|the bug|my bug) (off|from) me\b"
     r"|\b(pass|give) (it|this|that|my bug)( on)? to (her|him|them|the baby|my baby)\b"
-    r"|\b(can|should) i (still |keep )?(breast ?feed|feed|nurse|bf|pump)"
+    r"|\b(can|should) i (still |keep )?(breast ?feed|feed|nurse|bf|pump|nursing|feeding)"
     r"|\bis it (safe|ok|okay) (for me )?to (still |keep )?(breast ?feed|feed|nurse|bf)"
+    r"|\bcan (the )?baby (still )?(feed|nurse|breastfeed)\b|\bpump and dump\b"
+    r"|\b(do|should) i (keep|carry on|continue|stop) (breast ?feeding|feeding|nursing)"
+    r"|\b(still )?(ok|okay|safe) to (feed|breastfeed|nurse)\b|\b(into|through) (the|my) milk\b"
+    r"|\b(ok|okay|safe) to keep feeding\b|\bfrom that side\b|\bwill my milk\b"
 )
 # words of a sign that adults have too, though the rest of their sign (not feeding, few wet
 # nappies) is a baby's: "postnatal mum w gastroenteritis, mildly dehydrated"
@@ -87,9 +95,32 @@ _STAIN = re.compile(
     r"\b(blueberr\w*|blackberr\w*|blackcurrant\w*|bilberr\w*|beetroot|felt.?tips?|crayons?|ink|"
     r"dye|food colou?ring|ice lolly|popsicle|paint|wipes? (right )?off|washe[sd]? off)\b"
 )
+_THING_WORDS = frozenset(
+    "floppy limp fit fits grey gray blue purple spots rash marks bluish blueish seizure "
+    "seizures breathing breathe".split()
+)
+_THIS_BABY_FOLLOWERS = frozenset("i we wrong happening going up".split())
+_NEGATORS = frozenset("no not n't without never isnt arent".split())
+_NEGATION_BRIDGE = frozenset("any a an get got have has had show showing signs of".split())
+_NAMED_REFLEX = re.compile(r"\b(moro|startle reflex)\b")
+_WHEN_CRYING = re.compile(
+    r"\b(?:when|while|whenever) (?:(?:she|he|they|baby|the baby|my baby) (?:is |are )?)?"
+    r"(?:cries|cry|crying|strains|straining|screams|screaming|poos|pushes)\b"
+)
 # "how would I know she is dehydrated", "what would tell me she isn't feeding enough"
 _HYPOTHETICAL = frozenset("if whether tell know notice spot".split())
 _ME_NOT_THE_BABY = re.compile(r"\b(me|myself|i am|i'm|im),? not (the|my|our|her|his) (baby|lo|son|daughter|little one)\b")
+# "grandma says ...", "the nanny measured ...": the person reports the sign, it is not theirs
+_REPORTING_VERBS = frozenset(
+    "says said say thinks thought reckons reckoned measured took checked noticed found reports "
+    "reported told tells asked asks counted saw heard rang called insists insisted here".split()
+)
+# "my husband says it's normal": a relative's reassurance is not a clinician's
+_RELATIVES = frozenset(
+    "mum mom mother mil husband partner wife boyfriend grandma granny nan nana nanna grandmother "
+    "grandad grandpa grandfather dad father sister brother aunt auntie friend neighbour neighbor "
+    "mother-in-law family aunty aunties daycare childminder in-laws".split()
+)
 _BABY_WORDS = frozenset(
     "he she him her his hes shes baby babys lo son daughter newborn infant bub twins preemie".split()
 )
@@ -248,29 +279,8 @@ class SafetyMatcher:
         return finding
 
     def benign_reading(self, doc: Doc, context: Optional["_Context"] = None) -> bool:
-        """True when the message positively reads as not urgent: a general or definitional
-        question about no baby in particular, a past and resolved episode, the mother's own
-        body, only a child of 18 months or more, a clinician's reassurance, or only normal
-        temperature readings. Used to overrule the classifier's `urgent_sign` guess when the
-        rules themselves found no sign (they always have the last word on a sign they find)."""
-        context = context or self.context(doc)
-        if (context.general_spans or context.definitional_spans) and not context.baby_has_it_now:
-            return True
-        if any(context.in_past(span) for span in context.past_spans):
-            return True
-        if any(context.reassured(span) for span in context.reassuring_spans):
-            return True
-        if any(context.reassured_by_clinician(span) for span in context.clinician_spans):
-            return True
-        # the mother's own body ("my nipples turn white then blue after feeds")
-        if context.mother_body_spans and not context.baby_has_it_now:
-            return True
-        # only a toddler in the message: the warning signs here are a baby's
-        youngest = age_in_months(doc.text)
-        if youngest is not None and youngest >= OLDER_CHILD_MONTHS:
-            return True
-        readings = list(temperature_spans(doc, context.about_baby))
-        return bool(readings) and not any(is_fever(r.text) or is_low(r) for r in readings)
+        """Whether the message positively reads as not urgent (see `benign_reading.py`)."""
+        return benign_reading(doc, context or self.context(doc))
 
     def _add_unless_explained(self, finding, seen, context: "_Context", match_id, span: Span) -> None:
         fact = self._nlp.vocab.strings[match_id]
@@ -293,13 +303,27 @@ class SafetyMatcher:
         )
         if may_be_someone_else and context.about_someone_else(span, self_only=True):
             return "someone else"
-        if span[-1].lower_ in ("floppy", "limp", "fit", "fits") and context.object_before(span):
+        if span[-1].lower_ in _THING_WORDS and context.object_before(span):
             return "a thing"
+        if context.negated(span):
+            return "negated"
         sentence = context.doc[slice(*context.sentence(span))].text
+        # "our 2yo had a febrile convulsion yesterday": a sign told after an older child in a
+        # sentence that names no younger one
+        before = context.doc[context.sentence(span)[0]:span.start].text
+        youngest = age_in_months(sentence)
+        # (a rash that does not fade is an emergency at any age)
+        if fact != "urgent_rash" and OLDER_CHILD.search(before) \
+                and (youngest is None or youngest >= OLDER_CHILD_MONTHS):
+            return "an older child's"
         if fact == "urgent_breathing" and _STAIN.search(sentence):
             return "a stain from food or ink"
         if span.text.startswith("wheez") and OLDER_CHILD.search(sentence):
             return "an older child's wheeze"
+        if fact == "urgent_seizure" and _NAMED_REFLEX.search(context.doc.text):
+            return "a startle (Moro) reflex"
+        if fact == "urgent_bulging_fontanelle" and _WHEN_CRYING.search(sentence):
+            return "a soft spot that rises while the baby cries or strains"
         if "black" in span.text and (
             "meconium" in context.doc.text or (age_in_days(context.doc.text) or 99) <= 3
         ):
@@ -327,7 +351,8 @@ class SafetyMatcher:
         ]
         words = [
             w for w in words
-            if not context.not_a_sign(w) and not context.in_past(w) and not context.near_question(w)
+            if not context.not_a_sign(w) and not context.negated(w) and not context.in_past(w)
+            and not context.near_question(w)
             and not context.reassured_by_clinician(w)
         ]
         # a reading told in a sentence about an older child is that child's: "my 3 year old
@@ -335,6 +360,8 @@ class SafetyMatcher:
         older_child = [
             r for r in fever_readings + words
             if (age_in_months(doc[slice(*context.sentence(r))].text) or 0) >= 6
+            or (OLDER_CHILD.search(doc[context.sentence(r)[0]:r.start].text)
+                and age_in_months(doc[slice(*context.sentence(r))].text) is None)
         ]
         if older_child:
             explained_away.append("fever: a child of 6 months or more")
@@ -382,20 +409,23 @@ class _Context:
         found: Dict[str, List[Span]] = {key: [] for key in CUE_KEYS}
         for match_id, start, end in matcher._cues(doc):
             found[doc.vocab.strings[match_id]].append(doc[start:end])
-        self.general_spans = found["general_question"]
-        self.definitional_spans = found["definitional"]
+        # "what do I do", "what's wrong with him", "I can't explain it" ask about this baby
+        self.general_spans = [g for g in found["general_question"] if not _asks_about_this_baby(g)]
+        self.definitional_spans = [d for d in found["definitional"] if not _asks_about_this_baby(d)]
         self.baby_spans = found["baby_context"]
         # terse notes name the baby by age alone: "10wk, no wet nappy for 9h", "5/52"
         self.about_baby = bool(self.baby_spans) or CLINICAL_AGE.search(doc.text) is not None \
-            or AGE.search(doc.text) is not None
+            or AGE.search(doc.text) is not None or _HOURS_OLD.search(doc.text) is not None
         # "how do I know if my baby is dehydrated" is a question, not a baby who is.
         present = [
             p for p in found["present_baby"]
             if not any(t.lower_ in _HYPOTHETICAL for t in doc[max(p.start - 2, 0):p.start])
             and not any(t.lower_ in _WELL for t in doc[p.end:p.end + 2])
             and not any(t.lower_ in _OLDER_SIBLING for t in p)  # "my older son was ..."
+            and not any(t.lower_ in _OTHER_FAMILIES for t in p)  # "my sister's baby had ..."
         ]
         self.baby_has_it_now = bool(present)
+        self.present_spans = present
         # ... and in the present tense: "my baby has", not "my baby had"
         self.baby_has_it_present_tense = any(p[-1].lower_ not in _PAST_VERBS for p in present)
         self.mother_spans = found["mother_self"]
@@ -405,9 +435,12 @@ class _Context:
             for p in found
         ]
         # "when he was 2" is long ago; "when he was 2 minutes into the feed" is not
+        # "in the past 24h", "in the past few hours" is recent
         self.long_ago_spans = with_now([
             p for p in found["long_ago"]
             if not (p.end < len(doc) and doc[p.end].lower_ in _SHORT_TIME_UNITS)
+            and not (p.text.endswith("in the past") and p.end < len(doc)
+                     and (doc[p.end].text[:1].isdigit() or doc[p.end].lower_ in _RECENT_SPAN))
         ])
         self.past_spans = self.long_ago_spans + with_now(found["resolved"])
         self.clinician_spans = found["clinician_reassured"]
@@ -452,9 +485,9 @@ class _Context:
     def sentence(self, span: Span) -> Tuple[int, int]:
         """The token range of the sentence around the span (split at . ! ? ; and new lines)."""
         start, end = span.start, span.end
-        while start > 0 and not _ends_sentence(self.doc[start - 1]):
+        while start > 0 and not ends_sentence(self.doc[start - 1]):
             start -= 1
-        while end < len(self.doc) and not _ends_sentence(self.doc[end - 1]):
+        while end < len(self.doc) and not ends_sentence(self.doc[end - 1]):
             end += 1
         return start, end
 
@@ -462,9 +495,9 @@ class _Context:
         """The token range of the clause around the span: the sentence, split at commas too."""
         start, end = span.start, span.end
         doc = self.doc
-        while start > 0 and not _ends_sentence(doc[start - 1]) and doc[start - 1].text != ",":
+        while start > 0 and not ends_sentence(doc[start - 1]) and doc[start - 1].text != ",":
             start -= 1
-        while end < len(doc) and not _ends_sentence(doc[end - 1]) and doc[end].text != ",":
+        while end < len(doc) and not ends_sentence(doc[end - 1]) and doc[end].text != ",":
             end += 1
         return start, end
 
@@ -496,7 +529,11 @@ class _Context:
         after the reassurance ("the GP said it was just a cold. She won't feed now") is news,
         and stays urgent."""
         start, end = self.sentence(span)
-        reassurances = [c for c in self.clinician_spans if c.start >= start]
+        reassurances = [
+            c for c in self.clinician_spans
+            if c.start >= start
+            and not any(t.lower_ in _RELATIVES for t in self.doc[max(c.start - 3, start):c.start])
+        ]
         if not reassurances:
             return False
         # "the midwife checked today and said it's fine", "the health visitor listened to it
@@ -520,6 +557,16 @@ class _Context:
         start, end = self.sentence(span)
         return not any(start <= c.start < end for c in self.current_spans)
 
+    def negated(self, span: Span) -> bool:
+        """"no blood in her poo", "she isn't floppy": a negator right before the sign (signs
+        whose pattern holds the negation itself, "not feeding", start with it instead)."""
+        for token in reversed(self.doc[max(span.start - 3, 0):span.start]):
+            if token.lower_ in _NEGATORS:
+                return True
+            if token.lower_ not in _NEGATION_BRIDGE:  # "won't get a fever", "no signs of"
+                return False
+        return False
+
     def not_a_sign(self, span: Span) -> bool:
         return any(n.start <= span.start < n.end or span.start <= n.start < span.end
                    for n in self.not_a_sign_spans)
@@ -539,11 +586,15 @@ class _Context:
         # does not say whose it is)
         if self_only and any(t.lower_ in _BABY_WORDS for t in self.doc[span.end:span.end + 2]):
             return False
+        # "... only my own? She has been much more yellow" (not "my cousin's baby turned yellow")
+        if span[0].lower_ in _BABY_WORDS and not any(m.start <= span.start < m.end for m in spans):
+            return False
         # "been throwing up all night with a tummy bug. will she catch it off me?", "stomach
         # bug, been throwing up all night. can I still feed?": the speaker's own illness,
         # told without an "I", in a sentence with no baby in it
         first, last = self.sentence(span)
-        if self.speaker_is_ill and not self._baby_between(first, last):
+        if self.speaker_is_ill and not self._baby_between(first, last) \
+                and not AN_AGE.search(self.doc[first:last].text):
             return True
         if _ME_NOT_THE_BABY.search(self.doc[first:last].text):  # "(me, not the baby)"
             return True
@@ -552,7 +603,13 @@ class _Context:
         return any(
             m.start <= span.start
             and span.start - m.end < MOTHER_SELF_WINDOW
-            and not self._baby_between(m.start + 1, span.start)
+            # ("my cousin's baby ... turned yellow": the baby in the cue is not the speaker's)
+            and not self._baby_between(
+                m.end if m[-1].lower_ in _BABY_WORDS else m.start + 1, span.start
+            )
+            and not (m.end < len(self.doc) and self.doc[m.end].lower_ in _REPORTING_VERBS)
+            # "she blacked out" (but "her doll")
+            and not (m.start > 0 and self.doc[m.start - 1].lower_ in _BABY_WORDS - {"her", "his"})
             for m in spans
         )
 
@@ -571,8 +628,13 @@ class _Context:
         )
 
 
-def _ends_sentence(token) -> bool:
-    return token.text in (".", "!", "?", ";") or "\n" in token.text
+def _asks_about_this_baby(cue: Span) -> bool:
+    doc = cue.doc
+    after = doc[cue.end].lower_ if cue.end < len(doc) else ""
+    before = doc[cue.start - 1].lower_ if cue.start > 0 else ""
+    if cue.text in ("what do", "what's", "whats", "what is") and after in _THIS_BABY_FOLLOWERS:
+        return True
+    return cue.text == "explain" and before in ("n't", "cannot", "cant", "not")
 
 
 def _possessive_follows(doc: Doc, end: int) -> bool:
