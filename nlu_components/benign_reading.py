@@ -107,7 +107,7 @@ _TROUBLE = re.compile(
     r"dark|high|shrill|squeal\w*|piercing|won'?t|wont|can'?t|cant|hard|very|so|too|really|"
     r"nonstop|non-stop|constant\w*|all day|all night|hours|hrs|blood\w*|stain\w*|light|dry|"
     r"strange|weird|different|worse|more|lots|loads|keeps?|again|fever\w*|\d\d[.,]\d|still|"
-    r"already|won'?t|watery|white|black|red|isnt|nothing|doesnt|didnt|wasnt|arent|like her|"
+    r"already|watery|white|black|red|isnt|nothing|doesnt|didnt|wasnt|arent|like her|"
     r"like him)\b"
 )
 _PREGNANCY = re.compile(
