@@ -85,7 +85,8 @@ _SIGN_WORDS = re.compile(
 
 # "7 heavy wet nappies", "6+ wet nappies": enough of them
 _ADEQUATE_COUNT = re.compile(
-    r"\b([5-9]|1\d|five|six|seven|eight|nine|ten)\+? (?:heavy |wet and dirty |dirty |wet )?"
+    r"\b(?:\d{1,2} (?:or|to|-) )?([5-9]|1\d|five|six|seven|eight|nine|ten)\+? "  # "7 or 8 wet nappies"
+    r"(?:heavy |wet and dirty |dirty |wet )?"
     r"(?:wet |heavy )?(?:nappies|diapers|wees|poos)\b"
 )
 _ANOTHER_ADULT = re.compile(
@@ -98,7 +99,8 @@ _NEGATABLE = re.compile(
 # the everyday words of baby care: beside a reassurance they need no cover of their own, and a
 # sentence with only these and nothing troubling ("then sleeps a 3 hour stretch") is benign
 _MUNDANE = re.compile(
-    r"(poo\w*|stool\w*|nappy|nappies|diapers?|wee|wees|weeing|pee|pees|peeing|sleep\w*|"
+    r"(poo|poos|pooed|pooing|poop\w*|pooey|poonami|stool\w*|nappy|nappies|diapers?|"  # not "poorly"
+    r"wee|wees|weeing|pee|pees|peeing|sleep\w*|"
     r"snuffl\w*|snort\w*|cough\w*|settl\w*|unsettl\w*|taking|taken|green|warm|hot|thermometer|"
     r"spots?|fussy|grizzl\w*|whin\w*|clingy|cranky)"
 )
@@ -190,6 +192,12 @@ _BABY_BODY = re.compile(
     r"\b(his|her|baby'?s|he's|she's)\s+(lips|skin|face|eyes|mouth|body|colou?r|head|soft spot|"
     r"breathing|poo|poos|nappy|nappies|temp\w*|cry)\b"
 )
+# a sentence that asks rather than tells ("I'm just wondering whether the jaundice will have...")
+_ASKS = re.compile(
+    r"\?$|^(is|are|does|do|did|can|could|should|would|will|what|why|how|when)\b"
+    r"|\b(wondering|wonder (?:if|whether))\b"
+)
+_FAMILY_SHORTHAND = re.compile(r"\b(ds|dd|dc|dt|dts|lo)\b")
 _MY_BABY = re.compile(
     r"\b(my|our) (baby|son|daughter|lo|newborn|boy|girl|twins?|preemie|little one|bub|ds|dd)\b"
 )
@@ -212,9 +220,22 @@ def benign_reading(doc: Doc, context: "_Context") -> bool:
         (start, end) for start, end in _sentence_ranges(doc)
         if _SIGN_WORDS.search(doc[start:end].text)
     ]
-    return bool(sentences) and all(
-        _benign_sentence(doc, context, start, end) for start, end in sentences
-    )
+    if not sentences:
+        return False
+    # a sign word already told benignly earlier in the message may be named again in a
+    # question about it: "had phototherapy for jaundice on day 3, all gone now ... will the
+    # jaundice have affected her immune system?" (not "... now the jaundice is back")
+    told_benignly: set = set()
+    for start, end in sentences:
+        words = {sign.text for sign in _sign_word_spans(doc[start:end])}
+        if _benign_sentence(doc, context, start, end):
+            told_benignly |= words
+            continue
+        inside = lambda spans: any(start <= s.start < end for s in spans)  # noqa: E731
+        if not (words <= told_benignly and _ASKS.search(doc[start:end].text.strip())
+                and not inside(context.current_spans) and not inside(context.present_spans)):
+            return False
+    return True
 
 
 def _benign_sentence(doc: Doc, context: "_Context", start: int, end: int) -> bool:
@@ -227,8 +248,10 @@ def _benign_sentence(doc: Doc, context: "_Context", start: int, end: int) -> boo
             and not inside(context.present_spans) and not _names_a_baby(sentence.text):
         return True
     # a question asked before the birth ("I'm 34 weeks with my second")
+    # (not "I'm pregnant again and ds (7 weeks) is floppy")
     if _PREGNANCY.search(sentence.text) and not _MY_BABY.search(sentence.text) \
-            and not _BABY_BODY.search(sentence.text):
+            and not _BABY_BODY.search(sentence.text) and not inside(context.present_spans) \
+            and not _FAMILY_SHORTHAND.search(sentence.text):
         return True
     # a past episode: every sign word told in the past ("had phototherapy at 2 days old,
     # thriving now"); a fit or a pause in breathing only when long ago

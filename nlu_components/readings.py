@@ -25,7 +25,7 @@ AGE = re.compile(
 CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
 OLDER_CHILD = re.compile(
     r"\b(toddler|toddlers|preschooler|older child|older son|older daughter|big sister|big brother|"
-    r"my eldest|my oldest|\d+ ?(?:year|yr)s? old|\d+ ?yo|big lad|"
+    r"my eldest|my oldest|\d+ ?(?:and a (?:half|quarter) )?(?:year|yr)s? old|\d+ ?yo|big lad|"
     r"(?:is|aged) (?:two|three|four|five|six|seven|eight|nine|ten)"
     r"(?!(?: and a (?:half|quarter))?\s*(?:day|days|week|weeks|wks|month|months|mo)\b)"
     r"(?: and a (?:half|quarter))?|"
@@ -78,14 +78,20 @@ _FEVER_NTH_DAY = re.compile(  # "temp on and off since thursday, that's the 6th 
     r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp|temps)\b[^.?!]{0,60}?"
     r"\b(\d{1,2}|fifth|sixth|seventh|eighth|ninth|tenth)(?:st|nd|rd|th)?\s+day\b"
 )
-_DAY_OF_FEVER = re.compile(  # "day 6 of pyrexia", "day five of the fever"
-    r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:the\s+|a\s+|his\s+|her\s+)?"
-    r"(fever|pyrexia|temperature|temp|temps|high temps)\b"
+_DAY_OF_FEVER = re.compile(  # "day 6 of pyrexia", "day six of my 14 month old having a temperature"
+    r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:[\w']+\s+){0,6}?"
+    r"(fever|fevers|pyrexia|temperature|temp|temps|high temps)\b"
 )
 _DAY_OF_IT = re.compile(
     r"\bday\s+(\d{1,2}|five|six|seven|eight|nine|ten)\s+of\s+(?:it|this|that)\b"
 )
-_FEVER_MENTION = re.compile(r"\b(fever|feverish|febrile|pyrexi\w*|temperature|temp|temps)\b")
+_FEVER_MENTION = re.compile(r"\b(fever|fevers|feverish|febrile|pyrexi\w*|temperature|temp|temps)\b")
+# "fevers every day since last wednesday, today is day 6": a day count told of the fever itself
+_TODAY_IS_DAY = re.compile(
+    r"\b(?:today is|today's|todays|it's|its|it is|now on|we're on|we are on|this is) day "
+    r"(\d{1,2}|five|six|seven|eight|nine|ten)\b"
+)
+_FEVER_WORD = re.compile(r"\b(fever|fevers|feverish|febrile|pyrexi\w*)\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = (
     r"(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|"
@@ -121,7 +127,28 @@ _WET_COUNT_DATED = re.compile(  # "yesterday we had 4 wet nappies"
 )
 _LAST_WET = re.compile(r"\blast\s+(?:wet\s+(?:nappy|nappies|diaper|diapers|one)|wee|pee|wet)\b")
 _HOURS_AGO = re.compile(r"\b(\d{1,2})\s*(?:hours|hrs|hr|h)\s+ago\b")
+_HOURS_DRY = re.compile(r"\b(\d{1,2})\s*(?:hours|hrs|hr|h)\s+(?:of\s+)?(?:dry|without)\b")
 _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b")
+
+# "only 5 feeds since yesterday morning", "only 2 effective feeds since 0600"
+_FEW_FEEDS = re.compile(
+    r"\bonly\s+(\d{1,2}|one|two|three|four|five|six|seven)\s+(?:[a-z]+\s+)?"
+    r"(?:feeds|breastfeeds|feedings|nursing sessions)\b"
+)
+# (fact, a word for the body part or the sign, the other half) told in one sentence
+_SIGN_HALVES = (
+    ("urgent_bulging_fontanelle",
+     re.compile(r"\b(soft spot|soft bit|soft part|fontanelle|fontanel|fontanell\w*)\b"),
+     re.compile(r"\b(sticking up|sticks up|puffed up|puffy|raised|domed|dome|tense|tight|"
+                r"pushing up|poking up|bulg\w*|swollen|swelling)\b")),
+    ("urgent_infection_signs",
+     re.compile(r"\b(eye|eyes|eyelid|eyelids)\b"),
+     re.compile(r"\b(pus|pussy|pus-filled)\b")),
+    ("urgent_jaundice",  # (the jaundice may be named in the sentence before)
+     re.compile(r"\b(jaundice\w*|yellow\w*|icteric)\b"),
+     re.compile(r"\b(spread\w*|moved|crept|creeping|gone)\s+(?:right\s+)?(?:down\s+)?(?:to|into|onto)"
+                r"\s+(?:his|her|the|their)?\s*(tummy|belly|chest|legs|feet|knees|toes|arms|body)\b")),
+)
 
 # ---- feed amounts ----------------------------------------------------------------------------
 _VOLUME = re.compile(
@@ -133,7 +160,7 @@ _USUAL_AMOUNT = re.compile(  # "her usual 150", "normally downs 6": the unit is 
 )
 _ONLY = re.compile(
     r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than|"
-    r"since|down to|instead of)\b"
+    r"since|down to|instead of|compared to|compared with)\b"
 )
 # "today only 40-50 each time": an amount without a unit, in the message's unit
 _BARE_AMOUNT = re.compile(
@@ -197,7 +224,9 @@ def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
             continue
         has_unit = bool(match.group(2)) or re.search(r"°|º|deg", match.group(0)) is not None
         before = doc[max(span.start - 4, 0):span.start].text
-        after = doc[span.end:span.end + 2].text
+        # ("100.6 on the rectal thermometer"; but "is 100.4 considered a fever" asks)
+        reach = 3 if span.end < len(doc) and doc[span.end].lower_ in ("on", "by", "with") else 2
+        after = doc[span.end:span.end + reach].text
         # "T 39.2", "T: 38": a nurse's shorthand for temperature, right before the number
         nurse_t = span.start > 0 and doc[span.start - 1].lower_ in ("t", "t:", "t=")
         worded = _TEMPERATURE_WORD.search(before) or _TEMPERATURE_WORD.search(after)
@@ -261,7 +290,8 @@ def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
     match = _LONG_FEVER.search(text) or _FEVER_DAY.search(text) or _FEVER_NTH_DAY.search(text)
     if match:
         return match, number_in_words(match.group(2))
-    day_of = _DAY_OF_FEVER.search(text) or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text))
+    day_of = _DAY_OF_FEVER.search(text) or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text)) \
+        or (_FEVER_WORD.search(text) and _TODAY_IS_DAY.search(text))
     if day_of:
         return day_of, number_in_words(day_of.group(1))
     since, today = _SINCE_WEEKDAY.search(text), _TODAY_WEEKDAY.search(text)
@@ -315,7 +345,7 @@ def hours_since_last_wet_nappy(doc: Doc) -> Optional[Span]:
         return None
     after = doc.text[last.end():]
     hours = None
-    ago = _HOURS_AGO.search(after)
+    ago = _HOURS_AGO.search(after) or _HOURS_DRY.search(after)  # "so around 9 hours of dry ones"
     if ago:
         hours = float(ago.group(1))
     else:
@@ -325,6 +355,41 @@ def hours_since_last_wet_nappy(doc: Doc) -> Optional[Span]:
     if hours is None or hours < 8:
         return None
     return doc.char_span(last.start(), last.end(), alignment_mode="expand")
+
+
+def too_few_feeds(doc: Doc) -> Optional[Span]:
+    """Fewer than 8 feeds a day in the early days (NHS: a warning sign in the first weeks):
+    "10 day old ... only 5 feeds since yesterday morning", "D4, only 2 effective feeds since
+    0600". Only for a baby of 28 days or less, whose age the message gives."""
+    match = _FEW_FEEDS.search(doc.text)
+    if match is None or number_in_words(match.group(1)) >= 8:
+        return None
+    days = age_in_days(doc.text)
+    if days is None or days > 28:
+        return None
+    return doc.char_span(match.start(), match.end(), alignment_mode="expand")
+
+
+def signs_told_in_one_sentence(doc: Doc) -> List[Tuple[str, Span]]:
+    """Signs whose two halves come in different clauses of one sentence, where the word
+    patterns (which never cross a comma) cannot see them: "her soft spot, normally flat, is
+    sticking up like a dome", "goo in his eye ... tonight it's proper pus", "his jaundice ...
+    today it has spread right down to his tummy"."""
+    found = []
+    for sentence in re.finditer(r"[^.!?\n]+", doc.text):
+        text = sentence.group(0)
+        for fact, first, second in _SIGN_HALVES:
+            named = doc.text if fact == "urgent_jaundice" else text
+            if first.search(named) is None:
+                continue
+            half = second.search(text)
+            if half is None:
+                continue
+            start = sentence.start() + half.start()
+            span = doc.char_span(start, start + len(half.group(0)), alignment_mode="expand")
+            if span is not None:
+                found.append((fact, span))
+    return found
 
 
 def _clock(match: "re.Match") -> float:

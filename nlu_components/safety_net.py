@@ -52,7 +52,9 @@ from nlu_components.readings import (
     is_fever,
     is_low,
     reduced_intake,
+    signs_told_in_one_sentence,
     temperature_spans,
+    too_few_feeds,
     too_few_wet_nappies,
 )
 
@@ -70,6 +72,7 @@ _PAST_VERBS = frozenset("was had went turned".split())
 _CLAUSE_BREAKS = (",", ".", ";", ":", "!", "?", "(", ")")
 _SHORT_TIME_UNITS = frozenset("seconds secs sec minutes mins min hours hrs hour".split())
 _RECENT_SPAN = frozenset("few couple day days hour hours night two three 24 48 12 week".split())
+_DAY_SHORTHAND = re.compile(r"\bd\d{1,2}\b")  # a midwife's "D4": the baby's fourth day
 _HOURS_OLD = re.compile(r"\b\d{1,2}\s*(?:h|hr|hrs|hours)\s+(?:old|of age)\b")
 _WELL = frozenset("well fine healthy ok okay thriving".split())
 _OLDER_SIBLING = frozenset("older eldest oldest toddler big".split())
@@ -83,6 +86,8 @@ _CATCH_IT_FROM_ME = re.compile(
     r"|\b(do|should) i (keep|carry on|continue|stop) (breast ?feeding|feeding|nursing)"
     r"|\b(still )?(ok|okay|safe) to (feed|breastfeed|nurse)\b|\b(into|through) (the|my) milk\b"
     r"|\b(ok|okay|safe) to keep feeding\b|\bfrom that side\b|\bwill my milk\b"
+    r"|\bmilk (still )?(ok|okay|safe|fine) for (the |my )?baby\b"
+    r"|\bis my milk (still )?(ok|okay|safe|fine)\b"
 )
 # words of a sign that adults have too, though the rest of their sign (not feeding, few wet
 # nappies) is a baby's: "postnatal mum w gastroenteritis, mildly dehydrated"
@@ -103,18 +108,59 @@ _THIS_BABY_FOLLOWERS = frozenset("i we wrong happening going up".split())
 _NEGATORS = frozenset("no not n't without never isnt arent".split())
 _NEGATION_BRIDGE = frozenset("any a an get got have has had show showing signs of".split())
 _NAMED_REFLEX = re.compile(r"\b(moro|startle reflex)\b")
+# "that was no startle", "my daughter says it's the startle reflex", "rhythmic, a good minute":
+# the reflex is named only to be disputed, by a relative, or for movements it cannot explain
+_REFLEX_NOT_IT = re.compile(
+    r"\b(no|not|n't|never|nothing like)( a| the| just| his| her)? (moro|startle)"
+    r"|\b(rhythmic\w*|a (good |whole |full )?minute|\d+ (seconds|secs|minutes|mins))\b"
+)
+# "she's sleepier than usual but wakes for every feed": drowsiness that is not unusual drowsiness
+_WAKES_NORMALLY = re.compile(
+    r"\b(wakes|waking|wakes up|waking up|woke|woke up) (for|to|at) (every|each|all|his|her|the)? ?"
+    r"(feed|feeds)\b|\bwak(?:es|ing) (normally|easily|fine|well|up fine|up easily|up normally)\b"
+    r"|\busual self when (?:awake|he's awake|she's awake|hes awake|shes awake)\b"
+)
+_DROWSY = re.compile(r"\b(sleepy|sleepier|drowsy|drowsier|tired|tireder)\b")
+_TROUBLE_FEEDING = re.compile(
+    r"\b(barely|hardly|won't|wont|not feeding|isn't feeding|only|less|can't|cant|floppy|limp)\b"
+)
+# "grunts and goes red straining every time she poos": a newborn pushing a poo out
+_POO_WORDS = re.compile(
+    r"\b(poo|poos|pooing|pooed|poop|poops|pooping|pooped|bowel|bowels|dyschezia|farts?|farting|"
+    r"wind|windy|trumps?)\b"
+)
+# "a bit of blood in her nappy from her vagina": a newborn girl's withdrawal bleed, not blood
+# in the stool
+_SOMEONE_NAMES_THE_REFLEX = re.compile(
+    r"\b([\w-]+) (?:says|said|thinks|reckons)[^.?!]{0,20}(?:moro|startle)"
+)
+_HICCUPS = re.compile(r"\b(hic|hics|hiccups?|hiccough\w*|hiccuping|hiccupping)\b")
+# "won't take a single ml from a bottle" is bottle refusal; "won't take the bottle or the
+# breast" is not feeding
+_REFUSES = re.compile(r"\b(won'?t|wont|will not|refus\w*|rejects?|rejecting)\b")
+_FEEDS_OF_ANY_KIND = re.compile(r"\b(breast|boob|boobs|nurse|nursing|latch\w*|anything|at all|feeds?)\b")
+_VAGINAL_BLOOD = re.compile(r"\b(vagina\w*|vulva|front bottom|pseudo.?menstruation|mini period)\b")
 _WHEN_CRYING = re.compile(
     r"\b(?:when|while|whenever) (?:(?:she|he|they|baby|the baby|my baby) (?:is |are )?)?"
     r"(?:cries|cry|crying|strains|straining|screams|screaming|poos|pushes)\b"
 )
 # "how would I know she is dehydrated", "what would tell me she isn't feeding enough"
-_HYPOTHETICAL = frozenset("if whether tell know notice spot".split())
+_HYPOTHETICAL = frozenset("if whether tell know notice spot signs".split())
 _ME_NOT_THE_BABY = re.compile(r"\b(me|myself|i am|i'm|im),? not (the|my|our|her|his) (baby|lo|son|daughter|little one)\b")
 # "grandma says ...", "the nanny measured ...": the person reports the sign, it is not theirs
 _REPORTING_VERBS = frozenset(
     "says said say thinks thought reckons reckoned measured took checked noticed found reports "
-    "reported told tells asked asks counted saw heard rang called insists insisted here".split()
+    "reported told tells asked asks counted saw heard rang called insists insisted here changed "
+    "changing".split()
 )
+_EXPECTING = re.compile(
+    r"\b(pregnant|due in|expecting|before (my |the )?baby|before (she|he)'s born)\b"
+)
+_TIME_UNITS = frozenset("day days week weeks wk wks month months mo".split())
+_MOTHERS_TIME = frozenset("postpartum pp post-partum postnatal pregnant".split())
+_PREPOSITIONS = frozenset("of with to for by near beside".split())
+_BABY_NEWS_VERBS = frozenset("born is was has had in at went got".split())
+_ADVERBS_BEFORE_A_VERB = frozenset("only just literally actually really barely also".split())
 # "my husband says it's normal": a relative's reassurance is not a clinician's
 _RELATIVES = frozenset(
     "mum mom mother mil husband partner wife boyfriend grandma granny nan nana nanna grandmother "
@@ -249,13 +295,14 @@ class SafetyMatcher:
         context = context or self.context(doc)
         seen = set()
         for match_id, start, end in self._urgent(doc):
-            if context.near_definitional(start, end) and not context.baby_has_it_now:
+            if (context.near_definitional(start, end) or context.expecting) \
+                    and not context.baby_has_it_now:
                 continue
             self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
         if context.about_baby:
             for match_id, start, end in self._in_context(doc):
                 # "my 6 week old has ..., will breastfeeding help?" is about a baby now
-                if context.conditional(start):
+                if context.conditional(start) or (context.expecting and not context.baby_has_it_now):
                     continue
                 if context.baby_has_it_present_tense or not context.near_general(start, end):
                     self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
@@ -276,6 +323,15 @@ class SafetyMatcher:
                 self._add_unless_explained(
                     finding, seen, context, self._reduced_intake_fact, intake
                 )
+            feeds = too_few_feeds(doc)
+            if feeds is not None and not context.conditional(feeds.start) \
+                    and not context.near_question(feeds):
+                self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, feeds)
+            for fact, span in signs_told_in_one_sentence(doc):
+                if not context.conditional(span.start) and not context.near_question(span):
+                    self._add_unless_explained(
+                        finding, seen, context, self._nlp.vocab.strings.add(fact), span
+                    )
         return finding
 
     def benign_reading(self, doc: Doc, context: Optional["_Context"] = None) -> bool:
@@ -320,8 +376,24 @@ class SafetyMatcher:
             return "a stain from food or ink"
         if span.text.startswith("wheez") and OLDER_CHILD.search(sentence):
             return "an older child's wheeze"
-        if fact == "urgent_seizure" and _NAMED_REFLEX.search(context.doc.text):
+        if fact == "urgent_seizure" and _NAMED_REFLEX.search(context.doc.text) \
+                and not _REFLEX_NOT_IT.search(context.doc.text) \
+                and not _relative_names_it(context.doc.text):
             return "a startle (Moro) reflex"
+        if fact in ("urgent_unresponsive", "urgent_feeding_dehydration") \
+                and _DROWSY.search(span.text) and _WAKES_NORMALLY.search(sentence) \
+                and not _TROUBLE_FEEDING.search(sentence):
+            return "sleepy, but wakes normally"
+        if fact == "urgent_seizure" and _HICCUPS.search(sentence):
+            return "hiccups"
+        clause = context.doc[slice(*context.clause(span))].text
+        if fact == "urgent_feeding_dehydration" and "bottle" in clause \
+                and _REFUSES.search(span.text) and not _FEEDS_OF_ANY_KIND.search(clause):
+            return "a breastfed baby refusing a bottle"
+        if "grunt" in span.text and _POO_WORDS.search(sentence):
+            return "grunting while pushing out a poo"
+        if "blood" in span.text and _VAGINAL_BLOOD.search(sentence):
+            return "a newborn girl's vaginal bleed"
         if fact == "urgent_bulging_fontanelle" and _WHEN_CRYING.search(sentence):
             return "a soft spot that rises while the baby cries or strains"
         if "black" in span.text and (
@@ -410,12 +482,22 @@ class _Context:
         for match_id, start, end in matcher._cues(doc):
             found[doc.vocab.strings[match_id]].append(doc[start:end])
         # "what do I do", "what's wrong with him", "I can't explain it" ask about this baby
-        self.general_spans = [g for g in found["general_question"] if not _asks_about_this_baby(g)]
-        self.definitional_spans = [d for d in found["definitional"] if not _asks_about_this_baby(d)]
+        self.general_spans = [
+            g for g in found["general_question"] if not _asks_about_this_baby(g) and not _first_ever(g)
+        ]
+        self.definitional_spans = [
+            d for d in found["definitional"] if not _asks_about_this_baby(d) and not _first_ever(d)
+        ]
         self.baby_spans = found["baby_context"]
+        # "pregnant again", "due in March": no baby of this family has anything yet
+        # (unless a baby is named by age: "pregnant again and ds (7 weeks) is floppy")
+        self.expecting = any(_EXPECTING.search(d.text) for d in self.definitional_spans) \
+            and not (AGE.search(doc.text) or CLINICAL_AGE.search(doc.text)
+                     or AN_AGE.search(doc.text))
         # terse notes name the baby by age alone: "10wk, no wet nappy for 9h", "5/52"
         self.about_baby = bool(self.baby_spans) or CLINICAL_AGE.search(doc.text) is not None \
-            or AGE.search(doc.text) is not None or _HOURS_OLD.search(doc.text) is not None
+            or AGE.search(doc.text) is not None or _HOURS_OLD.search(doc.text) is not None \
+            or _DAY_SHORTHAND.search(doc.text) is not None
         # "how do I know if my baby is dehydrated" is a question, not a baby who is.
         present = [
             p for p in found["present_baby"]
@@ -423,6 +505,12 @@ class _Context:
             and not any(t.lower_ in _WELL for t in doc[p.end:p.end + 2])
             and not any(t.lower_ in _OLDER_SIBLING for t in p)  # "my older son was ..."
             and not any(t.lower_ in _OTHER_FAMILIES for t in p)  # "my sister's baby had ..."
+            and not any(t.lower_ in ("if", "whether") for t in p)  # "my milk ... if the baby is"
+            # ("looking after my granddaughter two days a week")
+            and not (p[-1].lower_ in _TIME_UNITS and p.end < len(doc)
+                     and doc[p.end].lower_ in ("a", "per", "each", "every"))
+            # ("on my own with our 3 week old tomorrow": the baby named as an object)
+            and not (p.start > 0 and doc[p.start - 1].lower_ in _PREPOSITIONS | {"about", "from"})
         ]
         self.baby_has_it_now = bool(present)
         self.present_spans = present
@@ -574,7 +662,12 @@ class _Context:
     def _baby_between(self, start: int, end: int) -> bool:
         if any(t.lower_ in _BABY_WORDS for t in self.doc[start:end]):
             return True
-        return any(start <= b.start < end for b in self.baby_spans)
+        # ("I'm 3 months postpartum": the mother's time since the birth, not a baby's age)
+        return any(
+            start <= b.start < end
+            and not (b.end < len(self.doc) and self.doc[b.end].lower_ in _MOTHERS_TIME)
+            for b in self.baby_spans
+        )
 
     def about_someone_else(self, span: Span, self_only: bool) -> bool:
         """A word for the speaker or another adult shortly before the sign, with no baby in
@@ -582,9 +675,20 @@ class _Context:
         a temperature" is the baby's. `self_only` uses the stricter list (the speaker *having*
         something), for signs other than fever."""
         spans = self.self_spans if self_only else self.self_spans + self.mother_spans
+        spans = [
+            m for m in spans
+            # ("3/52 infant in front of me, T 38.4": "me" after a preposition has nothing)
+            if not (m.text == "me" and m.start > 0
+                    and self.doc[m.start - 1].lower_ in _PREPOSITIONS)
+        ]
         # "... had a fit, my baby I mean" (an age such as "at 18 months" right after the sign
         # does not say whose it is)
-        if self_only and any(t.lower_ in _BABY_WORDS for t in self.doc[span.end:span.end + 2]):
+        # (but "I had pre-eclampsia and a seizure, baby born at 32 weeks" is the mother's)
+        if self_only and any(
+            t.lower_ in _BABY_WORDS - {"her", "his"}  # ("the dog ... blood in her poo")
+            and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ in _BABY_NEWS_VERBS)
+            for t in self.doc[span.end:span.end + 2]
+        ):
             return False
         # "... only my own? She has been much more yellow" (not "my cousin's baby turned yellow")
         if span[0].lower_ in _BABY_WORDS and not any(m.start <= span.start < m.end for m in spans):
@@ -607,11 +711,17 @@ class _Context:
             and not self._baby_between(
                 m.end if m[-1].lower_ in _BABY_WORDS else m.start + 1, span.start
             )
-            and not (m.end < len(self.doc) and self.doc[m.end].lower_ in _REPORTING_VERBS)
+            and not self._reports(m.end)
             # "she blacked out" (but "her doll")
             and not (m.start > 0 and self.doc[m.start - 1].lower_ in _BABY_WORDS - {"her", "his"})
             for m in spans
         )
+
+    def _reports(self, index: int) -> bool:
+        """A reporting verb at `index`, after any adverbs: "I've only changed one wet nappy"."""
+        while index < len(self.doc) and self.doc[index].lower_ in _ADVERBS_BEFORE_A_VERB:
+            index += 1
+        return index < len(self.doc) and self.doc[index].lower_ in _REPORTING_VERBS
 
     def object_before(self, span: Span) -> bool:
         """"The teat (on her bottle) has gone floppy": a thing, not the baby, is floppy."""
@@ -626,6 +736,21 @@ class _Context:
             and not baby_subject_between(o.end, span.start)
             for o in self.object_spans
         )
+
+
+def _first_ever(cue: Span) -> bool:
+    """"first time ever", "never ever": an "ever" that asks nothing."""
+    return cue.text == "ever" and cue.start > 0 and cue.doc[cue.start - 1].lower_ in (
+        "time", "first", "one", "never", "worst", "scariest"
+    )
+
+
+def _relative_names_it(text: str) -> bool:
+    """"my daughter says it's the startle reflex": a relative's word, not a clinician's."""
+    return any(
+        match.group(1) in _RELATIVES
+        for match in _SOMEONE_NAMES_THE_REFLEX.finditer(text)
+    )
 
 
 def _asks_about_this_baby(cue: Span) -> bool:

@@ -130,6 +130,17 @@ def test_bereavement_gets_compassion_not_a_fact(assistant, sender):
     assert all(v is None for v in slot_values(tracker, "fact_id"))
 
 
+@pytest.mark.parametrize("reply", ["ok", "okay", "yes"])
+def test_a_bare_ok_is_understood_not_sent_to_the_fallback(assistant, sender, reply):
+    assistant.say(sender, "what is colostrum?")
+    assistant.say(sender, reply)
+    events = assistant.tracker(sender)["events"]
+    last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
+    assert events[last_user]["parse_data"]["intent"]["name"] == "affirm"
+    answered = [e["name"] for e in events[last_user:] if e["event"] == "action"]
+    assert "utter_ask_what_next" in answered and "action_clarify" not in answered
+
+
 def test_fallback_then_recovery(assistant, sender, store):
     assistant.say(sender, "hmm the thing with the stuff")
     tracker = assistant.tracker(sender)
