@@ -94,7 +94,7 @@ _ANOTHER_ADULT = re.compile(
     r"(?! (?:says|said|thinks|noticed|saw|found|reckons|measured|took|checked|counted|heard))"
 )
 _NEGATABLE = re.compile(
-    r"(pus|rash\w*|fever\w*|temp\w*|blood\w*|jaund\w*|vomit\w*|bile|spots?|seiz\w*|fits?)"
+    r"(pus|rash\w*|fever\w*|temp\w*|blood\w*|jaund\w*|yellow\w*|vomit\w*|bile|spots?|seiz\w*|fits?)"
 )
 # the everyday words of baby care: beside a reassurance they need no cover of their own, and a
 # sentence with only these and nothing troubling ("then sleeps a 3 hour stretch") is benign

@@ -20,7 +20,7 @@ _NUMBER_WORDS = {
 }
 AGE = re.compile(
     r"\b(\d{1,2})\s*-?\s*"
-    r"(day|days|d|week|weeks|wk|wks|w|month|months|mo|mos|mth|mths|year|years|yr|yrs|yo)\b"
+    r"(day|days|d|week|weeks|wk|wks|w|wo|month|months|mo|mos|mth|mths|year|years|yr|yrs|yo)\b"
 )
 CLINICAL_AGE = re.compile(r"\b(\d{1,2})\s*/\s*(52|12|7)\b")  # 5/52 weeks, 3/12 months, 6/7 days
 OLDER_CHILD = re.compile(
@@ -57,8 +57,15 @@ _WEATHER = re.compile(
     r"forecast|climate|sun|sunny|humid|air con|aircon|the car)\b"
 )
 _THING_TEMPERATURE = re.compile(
-    r"\b(bath ?water|bath|water|milk|fridge|freezer|room|nursery|bottle warmer|warmer|kettle|"
-    r"oven|formula)\b(?:(?!\b(?:she|he|baby|her|his|temp|temperature)\b)[^.?!])*$"
+    r"\b(bath ?water|bath|water(?! bottle)|milk|fridge|freezer|room|nursery|bottle warmer|warmer|kettle|"
+    r"oven|formula)\b(?:\s+(?:temp|temperature))?"  # "a safe bath water temperature, 37 or 38?"
+    r"(?:(?!\b(?:she|he|baby|her|his|temp|temperature)\b)[^.?!])*$"
+)
+# "is 38 degrees a safe bath water temperature?": the thing named right after the reading
+_THING_AFTER = re.compile(
+    r"^\s*(?:°\s*[cf]?|degrees?\s*[cf]?|[cf]\b)?\s*"
+    r"(?:(?:a|an|the|safe|good|ok|okay|right|nice|for|too|hot|warm|enough)\s+){0,3}"
+    r"(bath ?water|bath|water(?! bottle)|milk|fridge|freezer|room|nursery|bottle warmer|kettle)\b"
 )
 _BODY_TEMPERATURE = re.compile(
     r"\b(temp|temperature|thermometer|fever|feverish|armpit|underarm|axillary|rectal|forehead|ear|"
@@ -130,6 +137,11 @@ _HOURS_AGO = re.compile(r"\b(\d{1,2})\s*(?:hours|hrs|hr|h)\s+ago\b")
 _HOURS_DRY = re.compile(r"\b(\d{1,2})\s*(?:hours|hrs|hr|h)\s+(?:of\s+)?(?:dry|without)\b")
 _CLOCK = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b")
 
+_VOMIT_COUNT = re.compile(
+    r"\b(vomit\w*|thrown up|threw up|throwing up|been sick|was sick|sick|puked?|brought up|"
+    r"brought it up|brought back)\s+(?:[a-z]+\s+){0,2}?(?:(\d{1,2}|three|four|five|six|seven|"
+    r"eight|nine|ten)\s*(?:times|x)\b|x\s?(\d{1,2})\b)"
+)
 # "only 5 feeds since yesterday morning", "only 2 effective feeds since 0600"
 _FEW_FEEDS = re.compile(
     r"\bonly\s+(\d{1,2}|one|two|three|four|five|six|seven)\s+(?:[a-z]+\s+)?"
@@ -143,7 +155,7 @@ _SIGN_HALVES = (
                 r"pushing up|poking up|bulg\w*|swollen|swelling)\b")),
     ("urgent_infection_signs",
      re.compile(r"\b(eye|eyes|eyelid|eyelids)\b"),
-     re.compile(r"\b(pus|pussy|pus-filled)\b")),
+     re.compile(r"\b(pus|pussy|pus-filled|green (?:gunk|goo|discharge|stuff)|pouring out)\b")),
     ("urgent_jaundice",  # (the jaundice may be named in the sentence before)
      re.compile(r"\b(jaundice\w*|yellow\w*|icteric)\b"),
      re.compile(r"\b(spread\w*|moved|crept|creeping|gone)\s+(?:right\s+)?(?:down\s+)?(?:to|into|onto)"
@@ -215,7 +227,8 @@ def temperature_spans(doc: Doc, about_baby: bool) -> Iterable[Span]:
         around = doc.text[max(match.start() - 40, 0):match.end() + 40]
         if _WEATHER.search(around) and not _BODY_TEMPERATURE.search(around):
             continue  # "it's 35°C here in Perth this week": the weather, not a baby
-        if _THING_TEMPERATURE.search(doc.text[max(match.start() - 30, 0):match.start()]):
+        if _THING_TEMPERATURE.search(doc.text[max(match.start() - 45, 0):match.start()]) \
+                or _THING_AFTER.search(doc.text[match.end():match.end() + 40]):
             continue  # "bath water read 38.5", "the milk was 37 degrees"
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
@@ -368,6 +381,16 @@ def too_few_feeds(doc: Doc) -> Optional[Span]:
     if days is None or days > 28:
         return None
     return doc.char_span(match.start(), match.end(), alignment_mode="expand")
+
+
+def repeated_vomiting(doc: Doc) -> Optional[Span]:
+    """Vomiting counted three times or more (NHS: repeated vomiting needs a same-day check):
+    "she has vomited 6 times since morning", "vomiting x8 since midnight", "thrown up 5 times
+    in the past 3 hours"."""
+    for match in _VOMIT_COUNT.finditer(doc.text):
+        if number_in_words(match.group(2) or match.group(3)) >= 3:
+            return doc.char_span(match.start(), match.end(), alignment_mode="expand")
+    return None
 
 
 def signs_told_in_one_sentence(doc: Doc) -> List[Tuple[str, Span]]:

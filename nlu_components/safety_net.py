@@ -52,6 +52,7 @@ from nlu_components.readings import (
     is_fever,
     is_low,
     reduced_intake,
+    repeated_vomiting,
     signs_told_in_one_sentence,
     temperature_spans,
     too_few_feeds,
@@ -87,12 +88,14 @@ _CATCH_IT_FROM_ME = re.compile(
     r"|\b(still )?(ok|okay|safe) to (feed|breastfeed|nurse)\b|\b(into|through) (the|my) milk\b"
     r"|\b(ok|okay|safe) to keep feeding\b|\bfrom that side\b|\bwill my milk\b"
     r"|\bmilk (still )?(ok|okay|safe|fine) for (the |my )?baby\b"
-    r"|\bis my milk (still )?(ok|okay|safe|fine)\b"
+    r"|\bis my milk (still )?(ok|okay|safe|fine|good)\b"
 )
 # words of a sign that adults have too, though the rest of their sign (not feeding, few wet
 # nappies) is a baby's: "postnatal mum w gastroenteritis, mildly dehydrated"
 _ADULTS_GET_IT_TOO = frozenset({"dehydrated", "dehydration"})
-_DATES_ITS_CLAUSE = re.compile(r"\bago\b|\blast (week|month|year)\b")
+_DATES_ITS_CLAUSE = re.compile(
+    r"\bago\b|\blast (week|month|year|spring|summer|autumn|fall|winter|christmas|easter|time)\b"
+)
 _DATES_A_CHECK = frozenset(
     "today|this morning|this afternoon|this evening|yesterday|earlier|last night".split("|")
 )
@@ -106,7 +109,7 @@ _THING_WORDS = frozenset(
 )
 _THIS_BABY_FOLLOWERS = frozenset("i we wrong happening going up".split())
 _NEGATORS = frozenset("no not n't without never isnt arent".split())
-_NEGATION_BRIDGE = frozenset("any a an get got have has had show showing signs of".split())
+_NEGATION_BRIDGE = frozenset("any a an get got have has had show showing signs of been".split())
 _NAMED_REFLEX = re.compile(r"\b(moro|startle reflex)\b")
 # "that was no startle", "my daughter says it's the startle reflex", "rhythmic, a good minute":
 # the reflex is named only to be disputed, by a relative, or for movements it cannot explain
@@ -137,6 +140,15 @@ _SOMEONE_NAMES_THE_REFLEX = re.compile(
 _HICCUPS = re.compile(r"\b(hic|hics|hiccups?|hiccough\w*|hiccuping|hiccupping)\b")
 # "won't take a single ml from a bottle" is bottle refusal; "won't take the bottle or the
 # breast" is not feeding
+_BREASTFEEDS = re.compile(
+    r"\b(breastfeeds|breastfed|breastfeeding|nurses|nursing|feeds from me|on the breast|"
+    r"takes the breast|on the boob|feeds well from)\b"
+)
+# "I read a news story about a baby with ...", "playing doctors, her doll has a rash"
+_STORY = re.compile(
+    r"\b(news|article|documentary|podcast|film|movie|tv (?:show|series|drama|programme)|"
+    r"on (?:the )?(?:tv|telly)|programme|novel|story about|doll|dolly|teddy|playing doctors)\b"
+)
 _REFUSES = re.compile(r"\b(won'?t|wont|will not|refus\w*|rejects?|rejecting)\b")
 _FEEDS_OF_ANY_KIND = re.compile(r"\b(breast|boob|boobs|nurse|nursing|latch\w*|anything|at all|feeds?)\b")
 _VAGINAL_BLOOD = re.compile(r"\b(vagina\w*|vulva|front bottom|pseudo.?menstruation|mini period)\b")
@@ -155,6 +167,10 @@ _REPORTING_VERBS = frozenset(
 )
 _EXPECTING = re.compile(
     r"\b(pregnant|due in|expecting|before (my |the )?baby|before (she|he)'s born)\b"
+)
+_RISK_OF = re.compile(
+    r"\b((?:risk|risks|chance|chances|likelihood|rate|rates|incidence) of|protects? against|"
+    r"protection against|prevents?|preventing)(?: [\w-]+){0,2}$"
 )
 _TIME_UNITS = frozenset("day days week weeks wk wks month months mo".split())
 _MOTHERS_TIME = frozenset("postpartum pp post-partum postnatal pregnant".split())
@@ -298,6 +314,10 @@ class SafetyMatcher:
             if (context.near_definitional(start, end) or context.expecting) \
                     and not context.baby_has_it_now:
                 continue
+            # "does breastfeeding lower the chance of febrile seizures?", even after a story
+            # of the baby's own
+            if _RISK_OF.search(doc[max(start - 6, 0):start].text):
+                continue
             self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
         if context.about_baby:
             for match_id, start, end in self._in_context(doc):
@@ -327,6 +347,12 @@ class SafetyMatcher:
             if feeds is not None and not context.conditional(feeds.start) \
                     and not context.near_question(feeds):
                 self._add_unless_explained(finding, seen, context, self._reduced_intake_fact, feeds)
+            vomiting = repeated_vomiting(doc)
+            if vomiting is not None and not context.conditional(vomiting.start) \
+                    and not context.near_question(vomiting):
+                self._add_unless_explained(
+                    finding, seen, context, self._nlp.vocab.strings.add("urgent_vomiting"), vomiting
+                )
             for fact, span in signs_told_in_one_sentence(doc):
                 if not context.conditional(span.start) and not context.near_question(span):
                     self._add_unless_explained(
@@ -359,8 +385,10 @@ class SafetyMatcher:
         )
         if may_be_someone_else and context.about_someone_else(span, self_only=True):
             return "someone else"
-        if span[-1].lower_ in _THING_WORDS and context.object_before(span):
+        if any(t.lower_ in _THING_WORDS for t in span) and context.object_before(span):
             return "a thing"
+        if _STORY.search(context.doc[context.sentence(span)[0]:span.start].text):
+            return "a story, not a baby here"
         if context.negated(span):
             return "negated"
         sentence = context.doc[slice(*context.sentence(span))].text
@@ -388,7 +416,8 @@ class SafetyMatcher:
             return "hiccups"
         clause = context.doc[slice(*context.clause(span))].text
         if fact == "urgent_feeding_dehydration" and "bottle" in clause \
-                and _REFUSES.search(span.text) and not _FEEDS_OF_ANY_KIND.search(clause):
+                and _REFUSES.search(span.text) and not _FEEDS_OF_ANY_KIND.search(clause) \
+                and _BREASTFEEDS.search(context.doc.text):
             return "a breastfed baby refusing a bottle"
         if "grunt" in span.text and _POO_WORDS.search(sentence):
             return "grunting while pushing out a poo"
@@ -597,10 +626,12 @@ class _Context:
         clause = self.clause(span)
         # "two weeks ago", "last year" date their own clause only: in "fever 100.8 in my 8
         # week old, he had his shots last week" the fever is now
+        # ("Last year, at 15 months, my son had ...": a time told first dates the sentence)
         past = [
             p for p in cues
             if start <= p.start < end
-            and (not _DATES_ITS_CLAUSE.search(p.text) or clause[0] <= p.start < clause[1])
+            and (not _DATES_ITS_CLAUSE.search(p.text) or clause[0] <= p.start < clause[1]
+                 or p.start == start)
         ]
         if not past:
             return False

@@ -45,6 +45,23 @@ ROUND_7_SIGNS = [
     ("her soft spot is usually flat, tonight it's puffed up and tense while she sits calmly, 4 months",
      "urgent_bulging_fontanelle"),
     ("been cleaning his eye for days, now it's thick yellow pus, 2 weeks old", "urgent_infection_signs"),
+    # sets 22 and 23
+    ("my 6 weeks old doesnt want to breastfeed since this morning, keeps pulling away",
+     "urgent_feeding_dehydration"),
+    ("green gunk pouring out of her eye whenever I wipe it, 10 days old", "urgent_infection_signs"),
+    ("her wee looks like tea and leaves a brown stain on the nappy, 3 weeks", "urgent_jaundice"),
+    ("no wet nappy for 10 hours, 5wo", "urgent_feeding_dehydration"),
+    ("HV: 2/12, vomiting x6 since 3am, unable to keep feeds down", "urgent_vomiting"),
+    ("he's brought back every feed since teatime, 5 times now, 2 months", "urgent_vomiting"),
+    # sets 24 and 25
+    ("one twin has had white, chalky looking poos since yesterday, 4 weeks old", "urgent_jaundice"),
+    ("foster baby, 5 weeks, has refused every bottle since 7am and it's now 4pm",
+     "urgent_feeding_dehydration"),
+    ("my 4 month son has fever of 39.3 since lunch, the syrup from last time isn't working",
+     "urgent_fever_older_baby"),
+    ("update: she's been sick again, dark green bile now, 9 months", "urgent_vomiting"),
+    ("my foster son is 10 months and has vomited 5 times since breakfast", "urgent_vomiting"),
+    ("toddler (14 months) can't even keep water down, thrown up 4 times", "urgent_vomiting"),
 ]
 
 ROUND_7_NEAR_MISSES = [
@@ -99,6 +116,26 @@ ROUND_7_NEAR_MISSES = [
     "my friend's newborn was admitted last week with a fever of 38.4, he's ok now. does milk protect?",
     "what are the signs that a baby is seriously ill? I'm alone with our 4 week old tomorrow, he's well",
     "minding my granddaughter two days a week, what should I look out for with dehydration?",
+    # sets 22 and 23
+    "watched a drama last night where a baby turned blue, do milk antibodies help preterm babies?",
+    "the midwife explained his fast-then-slow breathing with short pauses is periodic breathing, 3 weeks",
+    "Last spring, at 14 months, she had a febrile seizure and has been well since; pregnant again, "
+    "does breastfeeding lower the chance of febrile seizures?",
+    "day 5, midwife checked her slight yellow tinge yesterday, well below the treatment line, "
+    "today it's fading",
+    "is 38 degrees a safe bath water temperature for a newborn?",
+    "we're auditing prolonged jaundice referrals, which guideline should the audit standard follow?",
+    "febrile seizures and breast milk, any link?",
+    "our rabbit is floppy and off her food, oops wrong chat! can I mix fresh and fridge-cold milk?",
+    "redrafting our leaflet on floppy or unresponsive babies, which sources back the 999 advice?",
+    # sets 24 and 25
+    "I practically turn blue in the face getting both twins latched, is tandem feeding realistic?",
+    "in the waiting room a baby next to us went floppy and blue, mine is 6 weeks and fine",
+    "my niece (5) says her doll has a rash that won't fade, so dramatic. does milk change when baby is ill?",
+    "read a news story about a baby with a non-blanching rash, mine is well. does breastfeeding protect?",
+    "she spits up a little white milky stuff after feeds, gaining well, lots of wet nappies. posseting?",
+    "to answer you: he's not floppy, not breathing fast, just snotty, 5 months",
+    "first trimester, vomiting 8 times a day with HG, still nursing my 20 month old, is my milk still good?",
 ]
 
 # A benign reading overrules the classifier's urgent guess only when every sentence with a
@@ -114,5 +151,6 @@ ROUND_7_BENIGN_READINGS = [
     ("my mum says green sick is nothing to worry about. baby is 5 weeks and has been sick green twice.",
      False),
     ("blocked nose from the cold going round, no fever (36.8), breathing is quiet and easy, "
-     "7 or 8 wet nappies, 6 weeks", True),
+     "7 or 8 wet nappies, 6 weeks", True),    ("another mum's baby at our group had a bili blanket for jaundice. is jaundice catching? "
+     "mine is 5 weeks and has never been yellow", True),
 ]
