@@ -85,7 +85,8 @@ _SIGN_WORDS = re.compile(
 
 # "7 heavy wet nappies", "6+ wet nappies": enough of them
 _ADEQUATE_COUNT = re.compile(
-    r"\b(?:\d{1,2} (?:or|to|-) )?([5-9]|1\d|five|six|seven|eight|nine|ten)\+? "  # "7 or 8 wet nappies"
+    # ("7 or 8 wet nappies")
+    r"\b(?:\d{1,2} (?:or|to|-) )?([5-9]|1\d|five|six|seven|eight|nine|ten)\+? "
     r"(?:heavy |wet and dirty |dirty |wet )?"
     r"(?:wet |heavy )?(?:nappies|diapers|wees|poos)\b"
 )

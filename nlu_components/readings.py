@@ -57,8 +57,10 @@ _WEATHER = re.compile(
     r"forecast|climate|sun|sunny|humid|air con|aircon|the car)\b"
 )
 _THING_TEMPERATURE = re.compile(
-    r"\b(bath ?water|bath|water(?! bottle)|milk|fridge|freezer|room|nursery|bottle warmer|warmer|kettle|"
-    r"oven|formula)\b(?:\s+(?:temp|temperature))?"  # "a safe bath water temperature, 37 or 38?"
+    # ("feels like a hot water bottle and the thermometer says 38.6" is the baby)
+    r"\b(bath ?water|bath|water(?! bottle)|milk|fridge|freezer|room|nursery|bottle warmer|"
+    # ("a safe bath water temperature, 37 or 38?")
+    r"warmer|kettle|oven|formula)\b(?:\s+(?:temp|temperature))?"
     r"(?:(?!\b(?:she|he|baby|her|his|temp|temperature)\b)[^.?!])*$"
 )
 # "is 38 degrees a safe bath water temperature?": the thing named right after the reading
@@ -158,8 +160,9 @@ _SIGN_HALVES = (
      re.compile(r"\b(pus|pussy|pus-filled|green (?:gunk|goo|discharge|stuff)|pouring out)\b")),
     ("urgent_jaundice",  # (the jaundice may be named in the sentence before)
      re.compile(r"\b(jaundice\w*|yellow\w*|icteric)\b"),
-     re.compile(r"\b(spread\w*|moved|crept|creeping|gone)\s+(?:right\s+)?(?:down\s+)?(?:to|into|onto)"
-                r"\s+(?:his|her|the|their)?\s*(tummy|belly|chest|legs|feet|knees|toes|arms|body)\b")),
+     re.compile(r"\b(spread\w*|moved|crept|creeping|gone)\s+(?:right\s+)?(?:down\s+)?"
+                r"(?:to|into|onto)\s+(?:his|her|the|their)?\s*"
+                r"(tummy|belly|chest|legs|feet|knees|toes|arms|body)\b")),
 )
 
 # ---- feed amounts ----------------------------------------------------------------------------
@@ -303,7 +306,8 @@ def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
     match = _LONG_FEVER.search(text) or _FEVER_DAY.search(text) or _FEVER_NTH_DAY.search(text)
     if match:
         return match, number_in_words(match.group(2))
-    day_of = _DAY_OF_FEVER.search(text) or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text)) \
+    day_of = _DAY_OF_FEVER.search(text) \
+        or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text)) \
         or (_FEVER_WORD.search(text) and _TODAY_IS_DAY.search(text))
     if day_of:
         return day_of, number_in_words(day_of.group(1))

@@ -150,7 +150,9 @@ _STORY = re.compile(
     r"on (?:the )?(?:tv|telly)|programme|novel|story about|doll|dolly|teddy|playing doctors)\b"
 )
 _REFUSES = re.compile(r"\b(won'?t|wont|will not|refus\w*|rejects?|rejecting)\b")
-_FEEDS_OF_ANY_KIND = re.compile(r"\b(breast|boob|boobs|nurse|nursing|latch\w*|anything|at all|feeds?)\b")
+_FEEDS_OF_ANY_KIND = re.compile(
+    r"\b(breast|boob|boobs|nurse|nursing|latch\w*|anything|at all|feeds?)\b"
+)
 _VAGINAL_BLOOD = re.compile(r"\b(vagina\w*|vulva|front bottom|pseudo.?menstruation|mini period)\b")
 _WHEN_CRYING = re.compile(
     r"\b(?:when|while|whenever) (?:(?:she|he|they|baby|the baby|my baby) (?:is |are )?)?"
@@ -322,7 +324,8 @@ class SafetyMatcher:
         if context.about_baby:
             for match_id, start, end in self._in_context(doc):
                 # "my 6 week old has ..., will breastfeeding help?" is about a baby now
-                if context.conditional(start) or (context.expecting and not context.baby_has_it_now):
+                if context.conditional(start) \
+                        or (context.expecting and not context.baby_has_it_now):
                     continue
                 if context.baby_has_it_present_tense or not context.near_general(start, end):
                     self._add_unless_explained(finding, seen, context, match_id, doc[start:end])
@@ -512,7 +515,8 @@ class _Context:
             found[doc.vocab.strings[match_id]].append(doc[start:end])
         # "what do I do", "what's wrong with him", "I can't explain it" ask about this baby
         self.general_spans = [
-            g for g in found["general_question"] if not _asks_about_this_baby(g) and not _first_ever(g)
+            g for g in found["general_question"]
+            if not _asks_about_this_baby(g) and not _first_ever(g)
         ]
         self.definitional_spans = [
             d for d in found["definitional"] if not _asks_about_this_baby(d) and not _first_ever(d)
