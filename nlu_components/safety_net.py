@@ -144,10 +144,11 @@ _BREASTFEEDS = re.compile(
     r"\b(breastfeeds|breastfed|breastfeeding|nurses|nursing|feeds from me|on the breast|"
     r"takes the breast|on the boob|feeds well from)\b"
 )
-# "I read a news story about a baby with ...", "playing doctors, her doll has a rash"
+# "I read a news story about a baby with ...", "watched a drama where a baby turned blue" (but
+# "I was watching a film and the baby went blue" is this baby)
 _STORY = re.compile(
-    r"\b(news|article|documentary|podcast|film|movie|tv (?:show|series|drama|programme)|"
-    r"on (?:the )?(?:tv|telly)|programme|novel|story about|doll|dolly|teddy|playing doctors)\b"
+    r"\b(news|article|documentary|podcast|film|movie|drama|programme|novel|story|episode|"
+    r"watched|watching)\b[^.?!]{0,30}\b(about|where|in which)\b"
 )
 _REFUSES = re.compile(r"\b(won'?t|wont|will not|refus\w*|rejects?|rejecting)\b")
 _FEEDS_OF_ANY_KIND = re.compile(
@@ -388,7 +389,9 @@ class SafetyMatcher:
         )
         if may_be_someone_else and context.about_someone_else(span, self_only=True):
             return "someone else"
-        if any(t.lower_ in _THING_WORDS for t in span) and context.object_before(span):
+        # ("her doll has a rash that won't fade": every rash word is a surface's)
+        if (fact == "urgent_rash" or any(t.lower_ in _THING_WORDS for t in span)) \
+                and context.object_before(span):
             return "a thing"
         if _STORY.search(context.doc[context.sentence(span)[0]:span.start].text):
             return "a story, not a baby here"
@@ -719,8 +722,9 @@ class _Context:
         # "... had a fit, my baby I mean" (an age such as "at 18 months" right after the sign
         # does not say whose it is)
         # (but "I had pre-eclampsia and a seizure, baby born at 32 weeks" is the mother's)
+        # ("can't wake her" is the baby; "the dog ... blood in her poo" is the dog's)
         if self_only and any(
-            t.lower_ in _BABY_WORDS - {"her", "his"}  # ("the dog ... blood in her poo")
+            t.lower_ in (_BABY_WORDS if t.i == span.end else _BABY_WORDS - {"her", "his"})
             and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ in _BABY_NEWS_VERBS)
             for t in self.doc[span.end:span.end + 2]
         ):

@@ -62,6 +62,12 @@ ROUND_7_SIGNS = [
     ("update: she's been sick again, dark green bile now, 9 months", "urgent_vomiting"),
     ("my foster son is 10 months and has vomited 5 times since breakfast", "urgent_vomiting"),
     ("toddler (14 months) can't even keep water down, thrown up 4 times", "urgent_vomiting"),
+    # found in the final review: the speaker's cues must not take the baby's signs
+    ("I literally can't wake her up, 3 weeks", "urgent_unresponsive"),
+    ("I read about floppy babies and now mine is floppy, 5 weeks", "urgent_unresponsive"),
+    ("I was watching a film and the baby went blue round the lips, 6 weeks", "urgent_breathing"),
+    ("4 week old floppy and grey - what does NHS guidance say?", "urgent_unresponsive"),
+    ("floppy 2 month old, what's the protocol, do I call 999?", "urgent_unresponsive"),
 ]
 
 ROUND_7_NEAR_MISSES = [
