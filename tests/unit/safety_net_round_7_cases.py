@@ -142,6 +142,9 @@ ROUND_7_NEAR_MISSES = [
     "she spits up a little white milky stuff after feeds, gaining well, lots of wet nappies. posseting?",
     "to answer you: he's not floppy, not breathing fast, just snotty, 5 months",
     "first trimester, vomiting 8 times a day with HG, still nursing my 20 month old, is my milk still good?",
+    # found in the final review
+    "is the period of purple crying a real thing? I read about it in a leaflet from the hospital",
+    "is jaundice at 3 weeks always serious? I heard about a friend's baby. mine is 5 days old and pink",
 ]
 
 # A benign reading overrules the classifier's urgent guess only when every sentence with a
