@@ -132,8 +132,7 @@ _POO_WORDS = re.compile(
     r"\b(poo|poos|pooing|pooed|poop|poops|pooping|pooped|bowel|bowels|dyschezia|farts?|farting|"
     r"wind|windy|trumps?)\b"
 )
-# "a bit of blood in her nappy from her vagina": a newborn girl's withdrawal bleed, not blood
-# in the stool
+# "my daughter says it's the startle reflex": a relative, not a clinician, names it
 _SOMEONE_NAMES_THE_REFLEX = re.compile(
     r"\b([\w-]+) (?:says|said|thinks|reckons)[^.?!]{0,20}(?:moro|startle)"
 )
@@ -154,6 +153,8 @@ _REFUSES = re.compile(r"\b(won'?t|wont|will not|refus\w*|rejects?|rejecting)\b")
 _FEEDS_OF_ANY_KIND = re.compile(
     r"\b(breast|boob|boobs|nurse|nursing|latch\w*|anything|at all|feeds?)\b"
 )
+# "a bit of blood in her nappy from her vagina": a newborn girl's withdrawal bleed, not blood
+# in the stool
 _VAGINAL_BLOOD = re.compile(r"\b(vagina\w*|vulva|front bottom|pseudo.?menstruation|mini period)\b")
 _WHEN_CRYING = re.compile(
     r"\b(?:when|while|whenever) (?:(?:she|he|they|baby|the baby|my baby) (?:is |are )?)?"
