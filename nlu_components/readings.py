@@ -99,8 +99,18 @@ _FEVER_MENTION = re.compile(r"\b(fever|fevers|feverish|febrile|pyrexi\w*|tempera
 _TODAY_IS_DAY = re.compile(
     r"\b(?:today is|today's|todays|it's|its|it is|now on|we're on|we are on|this is) day "
     r"(\d{1,2}|five|six|seven|eight|nine|ten)\b"
+    r"|\bday (\d{1,2}|five|six|seven|eight|nine|ten) now\b"  # "still feverish, day 6 now"
 )
-_FEVER_WORD = re.compile(r"\b(fever|fevers|feverish|febrile|pyrexi\w*)\b")
+# "had a temperature since last friday, that's 6 days now"
+_THATS_N_DAYS = re.compile(
+    r"\b(?:that's|thats|that is|making it|which makes it|it's been|its been|it has been)\s+"
+    r"(\d{1,2}|five|six|seven|eight|nine|ten)\s+days\b"
+)
+_FEVER_WORD = re.compile(
+    r"\b(fever|fevers|feverish|febrile|pyrexi\w*)\b"
+    # "has had a temperature every day since Monday": a temperature someone *has* is a fever
+    r"|\b(?:has|had|having|got|running|with) (?:a )?(?:high )?(?:temperature|temp)\b"
+)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = (
     r"(monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu|friday|fri|saturday|sat|"
@@ -128,10 +138,10 @@ _WET_COUNT = re.compile(  # "2 wet ones in the last 24 hrs"
     r"\b(\d|one|two|three|four)\s+(?:\w+\s+)?wet\s+(?:nappies|nappy|diapers|diaper|ones)\b"
     r"[^.?!]{0,25}?"
     r"\b(?:24\s*h|24\s*hrs?|24\s*hours|a day|per day|in a day|all day|since yesterday|"
-    r"in the last day)"
+    r"in the last day|today|since midnight)"
 )
 _WET_COUNT_DATED = re.compile(  # "yesterday we had 4 wet nappies"
-    r"\b(?:yesterday|in the last 24\s*(?:h|hrs?|hours)|in 24\s*(?:h|hrs?|hours))\b[^.?!]{0,20}?"
+    r"\b(?:yesterday|in the (?:last|past) 24\s*(?:h|hrs?|hours)|in 24\s*(?:h|hrs?|hours))\b[^.?!]{0,20}?"
     r"\b(\d|one|two|three|four|five)\s+(?:\w+\s+)?wet\s+(?:nappies|nappy|diapers|diaper|ones)\b"
 )
 _LAST_WET = re.compile(r"\blast\s+(?:wet\s+(?:nappy|nappies|diaper|diapers|one)|wee|pee|wet)\b")
@@ -308,9 +318,10 @@ def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
         return match, number_in_words(match.group(2))
     day_of = _DAY_OF_FEVER.search(text) \
         or (_FEVER_MENTION.search(text) and _DAY_OF_IT.search(text)) \
-        or (_FEVER_WORD.search(text) and _TODAY_IS_DAY.search(text))
+        or (_FEVER_WORD.search(text) and _TODAY_IS_DAY.search(text)) \
+        or (_FEVER_WORD.search(text) and _THATS_N_DAYS.search(text))
     if day_of:
-        return day_of, number_in_words(day_of.group(1))
+        return day_of, number_in_words(next(g for g in day_of.groups() if g))
     since, today = _SINCE_WEEKDAY.search(text), _TODAY_WEEKDAY.search(text)
     # "since last thursday and today is tuesday"
     if since and today and _FEVER_MENTION.search(text):

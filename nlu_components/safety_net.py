@@ -121,8 +121,11 @@ _REFLEX_NOT_IT = re.compile(
 _WAKES_NORMALLY = re.compile(
     r"\b(wakes|waking|wakes up|waking up|woke|woke up) (for|to|at) (every|each|all|his|her|the)? ?"
     r"(feed|feeds)\b|\bwak(?:es|ing) (normally|easily|fine|well|up fine|up easily|up normally)\b"
+    r"|\bwakes? (?:up )?easy\b|\beasy to wake\b|\beasily woken\b"
     r"|\busual self when (?:awake|he's awake|she's awake|hes awake|shes awake)\b"
 )
+_ASLEEP = re.compile(r"\b(asleep|sleeping|dozing|dozed off|milk drunk|milk-drunk)\b")
+_QUOTES = frozenset({"'", '"', "‘", "’", "“", "”"})
 _DROWSY = re.compile(r"\b(sleepy|sleepier|drowsy|drowsier|tired|tireder)\b")
 _TROUBLE_FEEDING = re.compile(
     r"\b(barely|hardly|won't|wont|not feeding|isn't feeding|only|less|can't|cant|floppy|limp)\b"
@@ -419,6 +422,13 @@ class SafetyMatcher:
                 and _DROWSY.search(span.text) and _WAKES_NORMALLY.search(sentence) \
                 and not _TROUBLE_FEEDING.search(sentence):
             return "sleepy, but wakes normally"
+        # "arms all loose like noodles when i lift her but she wake easy": limp in sleep
+        if fact == "urgent_unresponsive" and _ASLEEP.search(sentence) \
+                and _WAKES_NORMALLY.search(sentence) and not _TROUBLE_FEEDING.search(sentence):
+            return "limp while asleep, wakes normally"
+        # "is 'floppy' in parent leaflets the same as hypotonia?": a word asked about
+        if _quoted(context.doc, span) and not context.baby_has_it_now:
+            return "a word in quotation marks"
         if fact == "urgent_seizure" and _HICCUPS.search(sentence):
             return "hiccups"
         clause = context.doc[slice(*context.clause(span))].text
@@ -465,9 +475,10 @@ class SafetyMatcher:
         ]
         # a reading told in a sentence about an older child is that child's: "my 3 year old
         # has a temp of 39.4. will the baby (4 months, totally well) get protection?"
+        # ("my 4yo son has 39.5 fever, i bf my other baby 2mo": the clause's age comes first)
         older_child = [
             r for r in fever_readings + words
-            if (age_in_months(doc[slice(*context.sentence(r))].text) or 0) >= 6
+            if (_age_told_with(doc, context, r) or 0) >= 6
             or (OLDER_CHILD.search(doc[context.sentence(r)[0]:r.start].text)
                 and age_in_months(doc[slice(*context.sentence(r))].text) is None)
         ]
@@ -506,6 +517,14 @@ class SafetyMatcher:
                 found.append((self._low_temperature, span))
                 break
         return found
+
+
+def _age_told_with(doc: Doc, context: "_Context", span: Span) -> Optional[float]:
+    """The age, in months, told in the span's clause, or else in its sentence."""
+    clause_age = age_in_months(doc[slice(*context.clause(span))].text)
+    return clause_age if clause_age is not None else age_in_months(
+        doc[slice(*context.sentence(span))].text
+    )
 
 
 class _Context:
@@ -800,6 +819,13 @@ def _asks_about_this_baby(cue: Span) -> bool:
     if cue.text in ("what do", "what's", "whats", "what is") and after in _THIS_BABY_FOLLOWERS:
         return True
     return cue.text == "explain" and before in ("n't", "cannot", "cant", "not")
+
+
+def _quoted(doc: Doc, span: Span) -> bool:
+    """The span stands inside quotation marks: 'floppy', "grunting"."""
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return before in _QUOTES and after in _QUOTES
 
 
 def _possessive_follows(doc: Doc, end: int) -> bool:

@@ -11,6 +11,7 @@ from tests.unit.safety_net_round_7_cases import (
     ROUND_7_NEAR_MISSES,
     ROUND_7_SIGNS,
 )
+from tests.unit.safety_net_round_8_cases import ROUND_8_NEAR_MISSES, ROUND_8_SIGNS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -340,7 +341,7 @@ def test_signs_explained_away_overrule_the_classifiers_urgent_guess(matcher, nlp
         ("nothing we do settles her even for a minute, this isn't like her, 6 weeks", "urgent_unresponsive"),
         # "last week" dates its own clause, not the fever told before it
         ("temp of 38.3 in my 7 week old, she had her jabs last week", "urgent_fever_under_3_months"),
-    ] + ROUND_6_SIGNS + ROUND_7_SIGNS,
+    ] + ROUND_6_SIGNS + ROUND_7_SIGNS + ROUND_8_SIGNS,
 )
 def test_signs_in_counts_everyday_words_and_terse_notes_are_found(matcher, nlp, text, fact):
     assert fact in [f for f, _ in find(matcher, nlp, text).urgent_facts]
@@ -392,7 +393,7 @@ def test_signs_in_counts_everyday_words_and_terse_notes_are_found(matcher, nlp, 
         "the HV had a look at his soft spot today and said it's completely normal, why does it pulse?",
         "my daughter had a febrile seizure at 13 months, she's 6 now. does breastfeeding lower the risk for the baby?",
         "they gave her formula on the first night because I was out of it after the section, is her gut ruined?",
-    ] + ROUND_6_NEAR_MISSES + ROUND_7_NEAR_MISSES,
+    ] + ROUND_6_NEAR_MISSES + ROUND_7_NEAR_MISSES + ROUND_8_NEAR_MISSES,
 )
 def test_negations_older_children_things_and_past_episodes_are_not_urgent(matcher, nlp, text):
     assert find(matcher, nlp, text).urgent_facts == []

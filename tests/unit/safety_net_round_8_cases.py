@@ -1,0 +1,40 @@
+"""Round 8 (2026-11-27) of the safety net's cases: the kinds the rules missed or wrongly flagged
+in sealed_urgent_26 and _27 after their first runs. Reworded here, not copied from either."""
+
+ROUND_8_SIGNS = [
+    # wet nappies counted "today", "since midnight" or "in the past 24 hours", below what the
+    # baby's day of life needs
+    ("day 9, ebf, only 2 wet nappies today", "urgent_feeding_dehydration"),
+    ("it's day 7 and I've counted 3 wet nappies since midnight", "urgent_feeding_dehydration"),
+    ("she's 8 days old and in the past 24 hours she's had 3 wet nappies", "urgent_feeding_dehydration"),
+    ("day 6, the nappies are just damp", "urgent_feeding_dehydration"),
+    # a fever's length told as "day N now", "that's N days", or "had a temperature ... day N"
+    ("2 yr old still feverish, day 5 now", "urgent_fever_older_baby"),
+    ("10 month old has had a temp every day since friday, today's day 6", "urgent_fever_older_baby"),
+    ("18 months, had a high temp since last wednesday, that's 6 days", "urgent_fever_older_baby"),
+    # a young baby who does not want to feed, in text-speak
+    ("2 week old dont want feed since this morning", "urgent_feeding_dehydration"),
+    ("lo 5 wks dont wanna feed at all today", "urgent_feeding_dehydration"),
+    # vomit after every feed in the plain verb, and vomit that shoots across the room
+    ("vomit after every feed today, 5 week old", "urgent_vomiting"),
+    ("her sick shot across the room twice this afternoon, 4 weeks", "urgent_vomiting"),
+]
+
+ROUND_8_NEAR_MISSES = [
+    # an older child's fever told before a younger baby who is well, in the same sentence
+    ("my 5yo daughter has a 39.2 fever, my other one 7 weeks is fine. will she catch it?"),
+    # breathing pauses on the neonatal unit, now home and well
+    ("born at 29 weeks, had apnoeas in SCBU but now home at 2 months corrected and feeding well"),
+    # jaundice completely gone, the baby's age told short
+    ("the jaundice was completely gone by day 12, dd now 7 wk. can we combi feed?"),
+    # a first febrile seizure months ago, the age told as one word
+    ("dd now 3y, had a febrile convulsion at 16 mo, none since. does bf still protect her?"),
+    # limp while asleep after a feed, and wakes easily
+    ("5mo goes milk drunk after feeds, arms flop when I move her but she wakes easy and smiles"),
+    # a tantrum is not a fit
+    ("my 3 year old threw a massive fit when I fed the baby, is it jealousy?"),
+    # clinicians teaching, and a student's essay
+    ("Nursing student essay: is 'grunting' in NHS leaflets the same as expiratory grunt?"),
+    ("Running a session for new parents, how would you explain a bulging fontanelle simply?"),
+    ("Tips on explaining chest indrawing to new parents so they'd recognise it? We only have a manikin"),
+]
