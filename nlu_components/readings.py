@@ -60,7 +60,8 @@ _THING_TEMPERATURE = re.compile(
     # ("feels like a hot water bottle and the thermometer says 38.6" is the baby)
     r"\b(bath ?water|bath|water(?! bottle)|milk|fridge|freezer|room|nursery|bottle warmer|"
     # ("a safe bath water temperature, 37 or 38?")
-    r"warmer|kettle|oven|formula)\b(?:\s+(?:temp|temperature))?"
+    r"warmer|kettle|oven|formula|pool|swimming pool|heated to|jacuzzi|hot tub|"
+    r"kitchen|sauna|sea)\b(?:\s+(?:temp|temperature))?"
     r"(?:(?!\b(?:she|he|baby|her|his|temp|temperature)\b)[^.?!])*$"
 )
 # "is 38 degrees a safe bath water temperature?": the thing named right after the reading
@@ -103,7 +104,7 @@ _TODAY_IS_DAY = re.compile(
 )
 # "had a temperature since last friday, that's 6 days now"
 _THATS_N_DAYS = re.compile(
-    r"\b(?:that's|thats|that is|making it|which makes it|it's been|its been|it has been)\s+"
+    r"\b(?:that's|thats|that is|so|making it|which makes it|it's been|its been|it has been)\s+"
     r"(\d{1,2}|five|six|seven|eight|nine|ten)\s+days\b"
 )
 _FEVER_WORD = re.compile(
@@ -179,12 +180,19 @@ _SIGN_HALVES = (
 _VOLUME = re.compile(
     r"\b(\d{1,3}(?:\.\d)?)(?:\s*(?:-|or|to)\s*(\d{1,3}(?:\.\d)?))?\s*(ml|mls|oz|ozs|ounces?)\b"
 )
+# "normally 150ml a bottle and today she's taken 50, 40 and then 60": feeds told one by one,
+# without a unit, in the message's unit
+_FEEDS_LISTED = re.compile(
+    r"\b(?:taken|had|drunk|drank|managed|took)\s+(\d{1,3})((?:\s*,\s*|\s+and\s+(?:then\s+)?|\s+then\s+)"
+    r"\d{1,3})+\b(?!\s*(?:ml|mls|oz|times|hours|hrs|h\b|mins|minutes|feeds|weeks|wks|months|days|wet|am|pm))"
+)
+_AN_OUNCE = re.compile(r"\b(?:an|one|a single) (?:ounce|oz)\b")  # "only about an ounce each time"
 _USUAL = re.compile(r"\b(usual|usually|normal|normally|typically|most days|used to)\b")
 _USUAL_AMOUNT = re.compile(  # "her usual 150", "normally downs 6": the unit is the message's
     r"\b(?:usual|normal|normally|usually)\s+(?:\w+\s+)?(\d{1,3})\b(?!\s*(?:ml|mls|oz))"
 )
 _ONLY = re.compile(
-    r"\b(only|just|barely|hardly|managed|manages|managing|max|at most|tops|no more than|"
+    r"\b(only|just|barely|hardly|maybe|managed|manages|managing|max|at most|tops|no more than|"
     r"since|down to|instead of|compared to|compared with)\b"
 )
 # "today only 40-50 each time": an amount without a unit, in the message's unit
@@ -440,13 +448,19 @@ def reduced_intake(doc: Doc) -> Optional[Span]:
     normal"): "only managed 50-60 ml ... normally takes about 180 ml", "only taking about 40ml
     of his usual 120ml". Both amounts in one unit, an "only" and a "usual"."""
     text = doc.text
-    if not (_USUAL.search(text) and _ONLY.search(text)):
+    listed = _FEEDS_LISTED.search(text)
+    if not (_USUAL.search(text) and (_ONLY.search(text) or listed)):
         return None
     by_unit: Dict[str, List[Tuple[float, re.Match]]] = {}
     for match in _VOLUME.finditer(text):
         unit = "oz" if match.group(3).startswith(("oz", "ounce")) else "ml"
         amount = float(match.group(2) or match.group(1))  # a range counts at its top
         by_unit.setdefault(unit, []).append((amount, match))
+    if listed and len(by_unit) == 1:
+        for number in re.finditer(r"\d{1,3}", listed.group(0)):
+            next(iter(by_unit.values())).append((float(number.group(0)), listed))
+    for match in _AN_OUNCE.finditer(text):
+        by_unit.setdefault("oz", []).append((1.0, match))
     usual = _USUAL_AMOUNT.search(text)
     # "50ml a feed instead of her usual 150", "2oz ... when he normally downs 6"
     if usual and len(by_unit) == 1:

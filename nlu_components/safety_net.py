@@ -75,6 +75,16 @@ _SHORT_TIME_UNITS = frozenset("seconds secs sec minutes mins min hours hrs hour"
 _RECENT_SPAN = frozenset("few couple day days hour hours night two three 24 48 12 week".split())
 _DAY_SHORTHAND = re.compile(r"\bd\d{1,2}\b")  # a midwife's "D4": the baby's fourth day
 _HOURS_OLD = re.compile(r"\b\d{1,2}\s*(?:h|hr|hrs|hours)\s+(?:old|of age)\b")
+_AGE_AND_WELL = re.compile(
+    r"\d+(?:\.\d)?\s*(?:days?|weeks?|wks?|months?|mo|mths?)(?: old)? and "
+    r"(?:fine|well|healthy|thriving|ok|okay)\b"
+)
+# "I've heard that babies under 3 months with a temperature of 38 need to be seen", "if my
+# 6 week old ever had a temperature of 38": a reading in hearsay or a hypothetical
+_HEARSAY_OR_HYPOTHETICAL = re.compile(
+    r"\b(?:i've heard|ive heard|i have heard|i heard|heard that|they say|people say|apparently|"
+    r"i was told|we were told|i've read|ive read|i read that|hypothetically|if\b.*\bever)\b"
+)
 _WELL = frozenset("well fine healthy ok okay thriving".split())
 _OLDER_SIBLING = frozenset("older eldest oldest toddler big".split())
 _OTHER_FAMILIES = frozenset("sister brother cousin friend neighbour neighbor colleague".split())
@@ -105,7 +115,7 @@ _STAIN = re.compile(
 )
 _THING_WORDS = frozenset(
     "floppy limp fit fits grey gray blue purple spots rash marks bluish blueish seizure "
-    "seizures breathing breathe".split()
+    "seizures breathing breathe lethargic sluggish".split()
 )
 _THIS_BABY_FOLLOWERS = frozenset("i we wrong happening going up".split())
 _NEGATORS = frozenset("no not n't without never isnt arent".split())
@@ -475,6 +485,13 @@ class SafetyMatcher:
         ]
         # a reading told in a sentence about an older child is that child's: "my 3 year old
         # has a temp of 39.4. will the baby (4 months, totally well) get protection?"
+        def hearsay_or_hypothetical(span: Span) -> bool:  # in the reading's own clause
+            first, last = context.clause(span)
+            return _HEARSAY_OR_HYPOTHETICAL.search(doc[first:span.start].text) is not None \
+                and not any(first <= p.start < last for p in context.present_spans)
+
+        fever_readings = [r for r in fever_readings if not hearsay_or_hypothetical(r)]
+        words = [w for w in words if not hearsay_or_hypothetical(w)]
         # ("my 4yo son has 39.5 fever, i bf my other baby 2mo": the clause's age comes first)
         older_child = [
             r for r in fever_readings + words
@@ -558,7 +575,9 @@ class _Context:
         present = [
             p for p in found["present_baby"]
             if not any(t.lower_ in _HYPOTHETICAL for t in doc[max(p.start - 2, 0):p.start])
+            # ("my baby is fine", "my baby is 5 months and fine")
             and not any(t.lower_ in _WELL for t in doc[p.end:p.end + 2])
+            and not _AGE_AND_WELL.match(doc[p.end:p.end + 5].text)
             and not any(t.lower_ in _OLDER_SIBLING for t in p)  # "my older son was ..."
             and not any(t.lower_ in _OTHER_FAMILIES for t in p)  # "my sister's baby had ..."
             and not any(t.lower_ in ("if", "whether") for t in p)  # "my milk ... if the baby is"
@@ -780,7 +799,11 @@ class _Context:
         """A reporting verb at `index`, after any adverbs: "I've only changed one wet nappy"."""
         while index < len(self.doc) and self.doc[index].lower_ in _ADVERBS_BEFORE_A_VERB:
             index += 1
-        return index < len(self.doc) and self.doc[index].lower_ in _REPORTING_VERBS
+        if index < len(self.doc) and self.doc[index].lower_ in _REPORTING_VERBS:
+            return True
+        # "I just got 38.6 on the thermometer": the speaker reads a number off, not a fever
+        return index + 1 < len(self.doc) and self.doc[index].lower_ in ("got", "get", "getting") \
+            and self.doc[index + 1].like_num
 
     def object_before(self, span: Span) -> bool:
         """"The teat (on her bottle) has gone floppy": a thing, not the baby, is floppy."""

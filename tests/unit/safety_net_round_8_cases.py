@@ -1,5 +1,6 @@
 """Round 8 (2026-11-27) of the safety net's cases: the kinds the rules missed or wrongly flagged
-in sealed_urgent_26 and _27 after their first runs. Reworded here, not copied from either."""
+in sealed_urgent_26 and _27 after their first runs, then in _28 and _29 after theirs. Reworded
+here, not copied from any of them."""
 
 ROUND_8_SIGNS = [
     # wet nappies counted "today", "since midnight" or "in the past 24 hours", below what the
@@ -18,6 +19,18 @@ ROUND_8_SIGNS = [
     # vomit after every feed in the plain verb, and vomit that shoots across the room
     ("vomit after every feed today, 5 week old", "urgent_vomiting"),
     ("her sick shot across the room twice this afternoon, 4 weeks", "urgent_vomiting"),
+    # sets 28 and 29: a grandparent's simile after the sign, a reading the speaker "got"
+    ("nana here, her mouth has gone a bluey colour round the edges, like when you've been out in the cold too long",
+     "urgent_breathing"),
+    ("also baby (5 wks) feels hot and I just got 38.4 on the ear thermometer", "urgent_fever_under_3_months"),
+    ("my 16 month old has had a temp every day since last monday, so 6 days now", "urgent_fever_older_baby"),
+    # intake: "maybe 1 oz", "an ounce", feeds listed one by one without a unit
+    ("he normally takes 5 oz, the last three bottles maybe 2 oz each, 6 months", "urgent_feeding_dehydration"),
+    ("usually drinks 5oz, today only about an ounce a time, 4mo", "urgent_feeding_dehydration"),
+    ("normally 180ml a bottle, today he's had 60, 50 and then 70. 5 months", "urgent_feeding_dehydration"),
+    # dehydration told as what the parent sees
+    ("4 months, tummy bug, his eyes look sunk back and there's no spit in his mouth", "urgent_feeding_dehydration"),
+    ("her lips are dry and sticky since the vomiting, 3 months", "urgent_feeding_dehydration"),
 ]
 
 ROUND_8_NEAR_MISSES = [
@@ -37,4 +50,17 @@ ROUND_8_NEAR_MISSES = [
     ("Nursing student essay: is 'grunting' in NHS leaflets the same as expiratory grunt?"),
     ("Running a session for new parents, how would you explain a bulging fontanelle simply?"),
     ("Tips on explaining chest indrawing to new parents so they'd recognise it? We only have a manikin"),
+    # sets 28 and 29: breathing pauses on the unit, now stable
+    ("she's 30 weeks and on NICU, stable now, though she had some apnoeas in her first week. why donor milk?"),
+    # hearsay and hypotheticals about a reading
+    ("our 9 week old has jabs on friday. I've heard babies under 3 months with a temp of 38 must be seen. can I feed during them?"),
+    ("Hypothetically, if my 7 week old ever had a temperature of 38.2, is that A&E or the GP?"),
+    # things: a heated pool, a sourdough starter, a cold kitchen
+    ("the baby pool is heated to 31 degrees, warm enough for a 6 month old?"),
+    ("my bread starter looks lethargic and floppy, the kitchen is only 17 degrees. nothing to do with babies!"),
+    # a baby named as well, and a general question with a quoted sign
+    ("what does 'sucking in under the ribs' look like? my baby is 4 months and fine, I just want to know"),
+    # the speaker's own worry, and an idiom
+    ("I'm so worried my milk isn't protective enough because I'm run down. Baby is 4 weeks and doing great."),
+    ("I'm not breathing until you tell me: do HMOs in formula work like breast milk?"),
 ]
