@@ -77,9 +77,12 @@ _BODY_TEMPERATURE = re.compile(
 
 # ---- how long a fever has lasted -------------------------------------------------------------
 _LONG_FEVER = re.compile(  # "a temp for 6 days"
-    r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b[^.?!]{0,25}?"
+    r"\b(fever|feverish|febrile|pyrexial|temperature|temp|temps)\b"
+    # ("temp has been up and down for 5 days"; not "fridge temperature ... keeps 5 days")
+    r"(?:(?!\b(?:milk|fridge|freezer|room|bath|water|formula)\b)[^.?!]){0,35}?"
     r"\b(\d{1,2}|five|six|seven|eight|nine|ten|several|a few)\s+(days|day)\b"
 )
+_THING_BEFORE = re.compile(r"\b(milk|fridge|freezer|room|bath|water|formula|pool)\s+$")
 _FEVER_DAY = re.compile(  # "fever day 6", "temp on day 5 now"
     r"\b(fever|feverish|febrile|pyrexial|pyrexia|temperature|temp)\s+(?:on\s+|since\s+)?"
     r"day\s+(\d{1,2})\b"
@@ -166,6 +169,10 @@ _SIGN_HALVES = (
      re.compile(r"\b(soft spot|soft bit|soft part|fontanelle|fontanel|fontanell\w*)\b"),
      re.compile(r"\b(sticking up|sticks up|puffed up|puffy|raised|domed|dome|tense|tight|"
                 r"pushing up|poking up|bulg\w*|swollen|swelling)\b")),
+    # "the soft spot on top of her head has sunk right in today"
+    ("urgent_feeding_dehydration",
+     re.compile(r"\b(soft spot|soft bit|soft part|fontanelle|fontanel|fontanell\w*)\b"),
+     re.compile(r"\b(sunk|sunken|sinking|caved in|dipped in|dipping in)\b")),
     ("urgent_infection_signs",
      re.compile(r"\b(eye|eyes|eyelid|eyelids)\b"),
      re.compile(r"\b(pus|pussy|pus-filled|green (?:gunk|goo|discharge|stuff)|pouring out)\b")),
@@ -207,6 +214,20 @@ def number_in_words(text: str) -> int:
     return int(text) if text.isdigit() else _NUMBER_WORDS.get(text, 0)
 
 
+_DURATION_BEFORE = re.compile(r"\b(?:for|over|past|last|within|every|after|next|in)\s+(?:the\s+)?$")
+_DURATION_AFTER = re.compile(r"^\s*(?:ago|later|in a row|straight|running|now\b(?! old))")
+
+
+def _is_duration(text: str, match: "re.Match") -> bool:
+    """"a temp for 2 days", "3 days ago", "over the past 2 weeks": how long, not how old
+    (but "for my 6 week old" is an age)."""
+    after = text[match.end():match.end() + 12]
+    if re.match(r"\s*-?\s*old\b", after):
+        return False
+    return bool(_DURATION_BEFORE.search(text[max(match.start() - 12, 0):match.start()])
+                or _DURATION_AFTER.match(after))
+
+
 def age_in_months(text: str) -> Optional[float]:
     """The youngest age the message states, in months ("my toddler and my 4 week old" is about
     a 4-week-old), or None."""
@@ -217,6 +238,8 @@ def age_in_months(text: str) -> Optional[float]:
         number, unit = int(match.group(1)), match.group(2)
         ages.append({"52": number / 4.35, "12": float(number), "7": number / 30.0}[unit])
     for match in AGE.finditer(text):
+        if _is_duration(text, match):
+            continue
         number, unit = int(match.group(1)), match.group(2)
         if unit.startswith("d"):
             ages.append(number / 30.0)
@@ -322,6 +345,8 @@ def fever_days(text: str) -> Tuple[Optional["re.Match"], int]:
     """How many days a fever has lasted, where the message says: "a temp for 6 days", "fever
     day 5", "the 6th day now", "day 6 of pyrexia", "day 5 of it". (None, 0) when it does not."""
     match = _LONG_FEVER.search(text) or _FEVER_DAY.search(text) or _FEVER_NTH_DAY.search(text)
+    if match and _THING_BEFORE.search(text[max(match.start() - 20, 0):match.start()]):
+        match = None  # "milk keeps 5 days at fridge temperature": a thing's temperature
     if match:
         return match, number_in_words(match.group(2))
     day_of = _DAY_OF_FEVER.search(text) \
@@ -353,6 +378,14 @@ def fast_breathing(doc: Doc) -> Optional[Span]:
     return None
 
 
+def expected_wet_nappies(days: Optional[float]) -> int:
+    """Wet nappies a day a baby of `days` should have (UNICEF UK BFI): about one per day of
+    life up to day 5, 5 or more from day 5 to 6, 6 or more from day 7."""
+    if days is None or days >= 5:
+        return 6 if days is not None and days >= 7 else 5
+    return int(max(days, 1))
+
+
 def too_few_wet_nappies(doc: Doc) -> Optional[Span]:
     """Fewer wet nappies in a day than a baby of that age should have (UNICEF UK BFI: about
     one per day of life up to day 5, then 5 or more heavy ones; NHS: fewer wet nappies is a
@@ -362,10 +395,7 @@ def too_few_wet_nappies(doc: Doc) -> Optional[Span]:
         return None
     count = number_in_words(match.group(1))
     days = age_in_days(doc.text)
-    if days is None or days >= 5:
-        expected = 6 if days is not None and days >= 7 else 5
-    else:
-        expected = max(days, 1)
+    expected = expected_wet_nappies(days)
     if days is None and count > 2:
         return None  # without an age only one or two a day is clearly too few
     if count >= expected:

@@ -46,11 +46,13 @@ from nlu_components.readings import (
     OLDER_CHILD_MONTHS,
     age_in_days,
     age_in_months,
+    expected_wet_nappies,
     fast_breathing,
     fever_days,
     hours_since_last_wet_nappy,
     is_fever,
     is_low,
+    number_in_words,
     reduced_intake,
     repeated_vomiting,
     signs_told_in_one_sentence,
@@ -81,6 +83,12 @@ _AGE_AND_WELL = re.compile(
 )
 # "I've heard that babies under 3 months with a temperature of 38 need to be seen", "if my
 # 6 week old ever had a temperature of 38": a reading in hearsay or a hypothetical
+# illnesses only the mother (or another adult) has: a fever told with one is not the baby's
+_ADULT_ILLNESS = re.compile(
+    r"\b(mastitis|wound infection|section wound|c-section wound|tooth infection|dental abscess|"
+    r"breast abscess|endometritis|kidney infection|pyelonephritis|tonsillitis|retained placenta|"
+    r"postnatal mums?|postnatal mothers|postnatal women)\b"
+)
 _HEARSAY_OR_HYPOTHETICAL = re.compile(
     r"\b(?:i've heard|ive heard|i have heard|i heard|heard that|they say|people say|apparently|"
     r"i was told|we were told|i've read|ive read|i read that|hypothetically|if\b.*\bever)\b"
@@ -134,6 +142,9 @@ _WAKES_NORMALLY = re.compile(
     r"|\bwakes? (?:up )?easy\b|\beasy to wake\b|\beasily woken\b"
     r"|\busual self when (?:awake|he's awake|she's awake|hes awake|shes awake)\b"
 )
+_WET_NAPPY_COUNT = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight)\s+(?:heavy\s+|good\s+|proper\s+)?wet\b"
+)
 _ASLEEP = re.compile(r"\b(asleep|sleeping|dozing|dozed off|milk drunk|milk-drunk)\b")
 _QUOTES = frozenset({"'", '"', "‘", "’", "“", "”"})
 _DROWSY = re.compile(r"\b(sleepy|sleepier|drowsy|drowsier|tired|tireder)\b")
@@ -180,7 +191,7 @@ _ME_NOT_THE_BABY = re.compile(r"\b(me|myself|i am|i'm|im),? not (the|my|our|her|
 _REPORTING_VERBS = frozenset(
     "says said say thinks thought reckons reckoned measured took checked noticed found reports "
     "reported told tells asked asks counted saw heard rang called insists insisted here changed "
-    "changing".split()
+    "changing keeping kept tracking logging charting recording noting writing".split()
 )
 _EXPECTING = re.compile(
     r"\b(pregnant|due in|expecting|before (my |the )?baby|before (she|he)'s born)\b"
@@ -193,7 +204,7 @@ _TIME_UNITS = frozenset("day days week weeks wk wks month months mo".split())
 _MOTHERS_TIME = frozenset("postpartum pp post-partum postnatal pregnant".split())
 _PREPOSITIONS = frozenset("of with to for by near beside".split())
 _BABY_NEWS_VERBS = frozenset("born is was has had in at went got".split())
-_ADVERBS_BEFORE_A_VERB = frozenset("only just literally actually really barely also".split())
+_ADVERBS_BEFORE_A_VERB = frozenset("only just literally actually really barely also been".split())
 # "my husband says it's normal": a relative's reassurance is not a clinician's
 _RELATIVES = frozenset(
     "mum mom mother mil husband partner wife boyfriend grandma granny nan nana nanna grandmother "
@@ -439,6 +450,12 @@ class SafetyMatcher:
         # "is 'floppy' in parent leaflets the same as hypotonia?": a word asked about
         if _quoted(context.doc, span) and not context.baby_has_it_now:
             return "a word in quotation marks"
+        # "day 8, twin 1 had 6 heavy wet nappies": a count that is enough for the day of life
+        counted = _WET_NAPPY_COUNT.search(span.text)
+        days = age_in_days(context.doc.text)
+        if fact == "urgent_feeding_dehydration" and counted and days is not None \
+                and number_in_words(counted.group(1)) >= expected_wet_nappies(days):
+            return "enough wet nappies for the baby's age"
         if fact == "urgent_seizure" and _HICCUPS.search(sentence):
             return "hiccups"
         clause = context.doc[slice(*context.clause(span))].text
@@ -491,6 +508,16 @@ class SafetyMatcher:
                 and not any(first <= p.start < last for p in context.present_spans)
 
         fever_readings = [r for r in fever_readings if not hearsay_or_hypothetical(r)]
+
+        def an_adults_illness(span: Span) -> bool:  # "on antibiotics for a tooth infection"
+            first, last = context.clause(span)
+            return _ADULT_ILLNESS.search(doc[first:last].text) is not None \
+                and not any(first <= p.start < last for p in context.present_spans)
+
+        if any(an_adults_illness(r) for r in fever_readings + words):
+            explained_away.append("fever: an adult's illness")
+        fever_readings = [r for r in fever_readings if not an_adults_illness(r)]
+        words = [w for w in words if not an_adults_illness(w)]
         words = [w for w in words if not hearsay_or_hypothetical(w)]
         # ("my 4yo son has 39.5 fever, i bf my other baby 2mo": the clause's age comes first)
         older_child = [
@@ -681,7 +708,8 @@ class _Context:
         ]
         if not past:
             return False
-        in_sentence = [p for p in cues if start <= p.start < end]  # "years ago now" is no "now"
+        # "years ago now", "fine now": a "now" inside a past cue is no "now"
+        in_sentence = [p for p in self.past_spans if start <= p.start < end]
         return not any(
             start <= c.start < end and not any(p.start <= c.start < p.end for p in in_sentence)
             for c in self.current_spans

@@ -1,6 +1,6 @@
 """Round 8 (2026-11-27) of the safety net's cases: the kinds the rules missed or wrongly flagged
-in sealed_urgent_26 and _27 after their first runs, then in _28 and _29 after theirs. Reworded
-here, not copied from any of them."""
+in sealed_urgent_26 and _27 after their first runs, then in _28 and _29, and _30 and _31, after
+theirs. Reworded here, not copied from any of them."""
 
 ROUND_8_SIGNS = [
     # wet nappies counted "today", "since midnight" or "in the past 24 hours", below what the
@@ -31,6 +31,19 @@ ROUND_8_SIGNS = [
     # dehydration told as what the parent sees
     ("4 months, tummy bug, his eyes look sunk back and there's no spit in his mouth", "urgent_feeding_dehydration"),
     ("her lips are dry and sticky since the vomiting, 3 months", "urgent_feeding_dehydration"),
+    # sets 30 and 31: jaundice with sleepiness or a baby who won't latch
+    ("3 days old, so yellow and really sleepy, she won't latch", "urgent_jaundice"),
+    # the speaker keeps a chart of the baby's nappies
+    ("11 days old. I've been tracking everything and there have only been 2 wet nappies today",
+     "urgent_feeding_dehydration"),
+    # a sunken soft spot told far from the word "sunk"
+    ("the soft spot at the top of his little head has sunk in since this morning, 2 months",
+     "urgent_feeding_dehydration"),
+    # chest indrawing under the ribcage, nostrils that flare
+    ("one of the babies I mind (5 mo) is pulling in under his ribcage with every breath", "urgent_breathing"),
+    ("4 months and her nostrils flare every time she breathes in", "urgent_breathing"),
+    # a fever's length after "for", with the age given later
+    ("temperature has gone up and down for 6 days now, 39.1 tonight, she's 10 months", "urgent_fever_older_baby"),
 ]
 
 ROUND_8_NEAR_MISSES = [
@@ -63,4 +76,16 @@ ROUND_8_NEAR_MISSES = [
     # the speaker's own worry, and an idiom
     ("I'm so worried my milk isn't protective enough because I'm run down. Baby is 4 weeks and doing great."),
     ("I'm not breathing until you tell me: do HMOs in formula work like breast milk?"),
+    # sets 30 and 31: a fever's length is not the baby's age
+    ("9 month old with a temp around 38 for 3 days and a runny nose, still feeding and playing"),
+    # enough wet nappies for the day of life
+    ("Day 3 and she's had 3 wet nappies and 2 dark poos, feeding 10 times a day. Is colostrum enough?"),
+    ("day 9, twin A had 7 heavy wet nappies and twin B had 6. should I still top up?"),
+    # breathing pauses weeks ago on the unit, fine now
+    ("our 30 weeker set off an apnoea alarm on NICU weeks ago but she's fine now. still fortify?"),
+    # the mother's or other mothers' illness with a fever
+    ("I'm on antibiotics for mastitis and running a temperature of 38.4. Is it ok to feed my 4 week old?"),
+    ("HV visiting two postnatal mums today, one with a fever of 38.6 from a wound infection. Both babies well."),
+    # a thing's temperature and a number of days
+    ("my 2 month old: how long does milk keep at fridge temperature, 4 or 5 days?"),
 ]
