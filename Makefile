@@ -69,8 +69,8 @@ DEV_SETS := urgent_dev sealed_urgent sealed_urgent_2 sealed_urgent_3 sealed_urge
 	sealed_urgent_15 sealed_urgent_16 sealed_urgent_17 sealed_urgent_18 sealed_urgent_19 \
 	sealed_urgent_20 sealed_urgent_21 sealed_urgent_22 sealed_urgent_23 sealed_urgent_24 \
 	sealed_urgent_25 sealed_urgent_26 sealed_urgent_27 sealed_urgent_28 sealed_urgent_29 \
-	sealed_topics_2 sealed_topics_4 sealed_topics_5 sealed_topics_6
-SEALED_SETS := sealed_urgent_31 sealed_urgent_30 \
+	sealed_urgent_30 sealed_urgent_31 sealed_topics_2 sealed_topics_4 sealed_topics_5 sealed_topics_6
+SEALED_SETS := sealed_urgent_33 sealed_urgent_32 \
 	sealed_topics_10 sealed_topics_9 sealed_topics_8 sealed_topics_7 sealed_topics_3 sealed_topics
 
 bench-dev: model ## Development sets (errors read while tuning), errors listed
