@@ -89,9 +89,11 @@ _ADULT_ILLNESS = re.compile(
     r"breast abscess|endometritis|kidney infection|pyelonephritis|tonsillitis|retained placenta|"
     r"postnatal mums?|postnatal mothers|postnatal women)\b"
 )
+# (hearsay only about babies in general: "I was told she had 38.3 at nursery" is news)
 _HEARSAY_OR_HYPOTHETICAL = re.compile(
-    r"\b(?:i've heard|ive heard|i have heard|i heard|heard that|they say|people say|apparently|"
-    r"i was told|we were told|i've read|ive read|i read that|hypothetically|if\b.*\bever)\b"
+    r"\b(?:i've heard|ive heard|i have heard|i heard|heard that|i was told|we were told|"
+    r"i've read|ive read|i read)\b.*\b(?:babies|infants|newborns|any baby|a baby)\b"
+    r"|\bhypothetically\b|\bif\b.*\bever\b"
 )
 _WELL = frozenset("well fine healthy ok okay thriving".split())
 _OLDER_SIBLING = frozenset("older eldest oldest toddler big".split())
@@ -512,7 +514,7 @@ class SafetyMatcher:
         def an_adults_illness(span: Span) -> bool:  # "on antibiotics for a tooth infection"
             first, last = context.clause(span)
             return _ADULT_ILLNESS.search(doc[first:last].text) is not None \
-                and not any(first <= p.start < last for p in context.present_spans)
+                and not any(t.lower_ in _BABY_WORDS for t in doc[first:last])
 
         if any(an_adults_illness(r) for r in fever_readings + words):
             explained_away.append("fever: an adult's illness")

@@ -44,6 +44,10 @@ ROUND_8_SIGNS = [
     ("4 months and her nostrils flare every time she breathes in", "urgent_breathing"),
     # a fever's length after "for", with the age given later
     ("temperature has gone up and down for 6 days now, 39.1 tonight, she's 10 months", "urgent_fever_older_baby"),
+    # final review: an adult's illness in the clause does not take a fever from a baby named
+    # in it, and hearsay about one baby (not babies in general) is news
+    ("I have mastitis and baby is 38.4, 3 weeks old", "urgent_fever_under_3_months"),
+    ("the GP told us he has a temp of 38.3 and I heard that's high, 7 weeks", "urgent_fever_under_3_months"),
 ]
 
 ROUND_8_NEAR_MISSES = [
